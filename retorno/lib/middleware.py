@@ -1,0 +1,55 @@
+import uuid
+
+from django.conf import settings
+from django.utils.cache import add_never_cache_headers
+
+from retorno.lib import request_context
+
+
+def client_ip(request) -> str | None:
+    """The client address, trusting X-Forwarded-For only as far as our own proxies go."""
+    hops = settings.RETORNO_TRUSTED_PROXY_COUNT
+    if hops:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed as X-Request-ID) and remembers its client address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else ""
+        request.request_id = request_id or uuid.uuid4().hex
+        token = request_context.set_current(
+            request_context.RequestContext(request.request_id, client_ip(request))
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in users carry personal data: shared computers must not cache them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(
+            settings.STATIC_URL
+        ):
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, max-age=0"
+        return response
