@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     # Our apps first so their templates override allauth's and Django's.
     "retorno.accounts",
     "retorno.audit",
+    "retorno.lib",
     "retorno.api",
     "retorno.demo",
     "django.contrib.auth",

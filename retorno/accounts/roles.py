@@ -55,6 +55,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
+# Which roles a coordinator may give when inviting someone to their own organisation.
+# Partner staff, M&E, DPO and administrators are invited by an administrator.
+ROLES_A_COORDINATOR_MAY_GRANT = (Role.CASEWORKER, Role.COORDINATOR, Role.OUTREACH_OFFICER)
 
-def role_can(role: str, capability: str) -> bool:
-    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+def role_can(role: str | None, capability: str) -> bool:
+    return capability in ROLE_CAPABILITIES.get(role or "", frozenset())

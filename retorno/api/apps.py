@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    """Wiring for /api/v1/: authentication, errors, pagination, schema."""
+
+    name = "retorno.api"
+    label = "api"

@@ -1,0 +1,52 @@
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from retorno.accounts.models import ApiToken, hash_token
+
+# Writing last_used_at on every request would turn every read into a write.
+LAST_USED_PRECISION = datetime.timedelta(minutes=5)
+
+
+class TokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Token <key>`. The token acts under the membership it was created for;
+    it stops working the moment the token is revoked or the user, membership or organisation
+    is deactivated."""
+
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            key = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        token = (
+            ApiToken.objects.live()
+            .select_related("user", "membership__organisation")
+            .filter(key_hash=hash_token(key))
+            .first()
+        )
+        if (
+            token is None
+            or not token.user.is_active
+            or not token.membership.is_active
+            or not token.membership.organisation.is_active
+        ):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        user = token.user
+        user.membership = token.membership
+        user.all_memberships = [token.membership]
+        return user, token
+
+    def authenticate_header(self, request):
+        return self.keyword

@@ -1,0 +1,109 @@
+"""The demo's organisations and accounts. Tests build their personas with the same code, so the
+demo and the tests cannot drift. Everything here is idempotent: running it twice changes nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from retorno.accounts.models import Membership, Organisation, User
+from retorno.accounts.roles import Role
+
+DEMO_PASSWORD = "retorno-demo"
+
+K = Organisation.Kind
+
+# code, name, kind, country, city, time zone
+ORGANISATIONS = [
+    ("MIL", "Milan desk", K.EUROPEAN_DESK, "IT", "Milano", "Europe/Rome"),
+    ("MAD", "Madrid desk", K.EUROPEAN_DESK, "ES", "Madrid", "Europe/Madrid"),
+    ("LIS", "Lisbon desk", K.EUROPEAN_DESK, "PT", "Lisboa", "Europe/Lisbon"),
+    ("LPZ", "La Paz national desk", K.NATIONAL_DESK, "BO", "La Paz", "America/La_Paz"),
+    ("BSB", "Brasília national desk", K.NATIONAL_DESK, "BR", "Brasília", "America/Sao_Paulo"),
+    ("SCL", "Santiago national desk", K.NATIONAL_DESK, "CL", "Santiago", "America/Santiago"),
+    ("BOG", "Bogotá national desk", K.NATIONAL_DESK, "CO", "Bogotá", "America/Bogota"),
+    ("UIO", "Quito national desk", K.NATIONAL_DESK, "EC", "Quito", "America/Guayaquil"),
+    ("ASU", "Asunción national desk", K.NATIONAL_DESK, "PY", "Asunción", "America/Asuncion"),
+    ("LIM", "Lima national desk", K.NATIONAL_DESK, "PE", "Lima", "America/Lima"),
+    ("MVD", "Montevideo national desk", K.NATIONAL_DESK, "UY", "Montevideo", "America/Montevideo"),
+    ("COORD", "Programme coordination", K.COORDINATION, "IT", "Roma", "Europe/Rome"),
+    ("CFPLIM", "Centro de Formación Profesional Lima", K.PARTNER, "PE", "Lima", "America/Lima"),
+    ("PSILIM", "Centro de Salud Mental Comunitario Lima", K.PARTNER, "PE", "Lima", "America/Lima"),
+    ("EMPBOG", "Agencia de Empleo Bogotá", K.PARTNER, "CO", "Bogotá", "America/Bogota"),
+    ("LEGBOG", "Consultorio Jurídico Bogotá", K.PARTNER, "CO", "Bogotá", "America/Bogota"),
+]
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    organisation: str
+    language: str
+
+
+ACCOUNTS = [
+    Account("ana.milano", "Ana", "Rossi", Role.CASEWORKER, "MIL", "it"),
+    Account("bruno.milano", "Bruno", "Ferrari", Role.COORDINATOR, "MIL", "it"),
+    Account("dario.madrid", "Darío", "García", Role.CASEWORKER, "MAD", "es"),
+    Account("lucia.lima", "Lucía", "Mendoza", Role.CASEWORKER, "LIM", "es"),
+    Account("mateo.lima", "Mateo", "Rojas", Role.COORDINATOR, "LIM", "es"),
+    Account("carla.partner", "Carla", "Huamán", Role.PARTNER, "CFPLIM", "es"),
+    Account("eva.me", "Eva", "Conti", Role.ME_OFFICER, "COORD", "en"),
+    Account("olga.outreach", "Olga", "Bianchi", Role.OUTREACH_OFFICER, "MIL", "it"),
+    Account("pia.dpo", "Pia", "Marino", Role.DPO, "COORD", "en"),
+    Account("admin", "Alex", "Admin", Role.ADMINISTRATOR, "COORD", "en"),
+]
+
+
+@transaction.atomic
+def ensure_organisations() -> dict[str, Organisation]:
+    organisations = {}
+    for code, name, kind, country, city, tz in ORGANISATIONS:
+        org, _ = Organisation.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "country": country,
+                "city": city,
+                "time_zone": tz,
+                "help_email": f"help.{code.lower()}@retorno.example" if kind != K.PARTNER else "",
+            },
+        )
+        organisations[code] = org
+    return organisations
+
+
+@transaction.atomic
+def ensure_accounts(organisations: dict[str, Organisation], *, password_hash: str | None = None):
+    """Create the demo accounts that are missing. `password_hash` lets tests skip Argon2."""
+    users = {}
+    for account in ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = User(
+                username=account.username,
+                first_name=account.first_name,
+                last_name=account.last_name,
+                email=f"{account.username}@retorno.example",
+                preferred_language="",
+            )
+            if password_hash:
+                user.password = password_hash
+            else:
+                user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, organisation=organisations[account.organisation], role=account.role
+        )
+        users[account.username] = user
+    return users
+
+
+def ensure_foundation(*, password_hash: str | None = None) -> tuple[dict, dict]:
+    organisations = ensure_organisations()
+    users = ensure_accounts(organisations, password_hash=password_hash)
+    return organisations, users

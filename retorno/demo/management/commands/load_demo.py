@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from retorno.demo.foundation import ACCOUNTS, DEMO_PASSWORD, ensure_foundation
+
+
+class Command(BaseCommand):
+    help = "Load Retorno's demo organisations and accounts. Safe to run again: it changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Load the demo even when DEBUG is off."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo accounts with DEBUG off: they have a public password. "
+                "Use --force if this really is a demo server."
+            )
+        organisations, users = ensure_foundation()
+        self.stdout.write(
+            f"Demo data ready: {len(organisations)} organisations, {len(users)} accounts."
+        )
+        self.stdout.write(f"Sign in at {settings.SITE_URL}/ with password {DEMO_PASSWORD}:")
+        for account in ACCOUNTS:
+            self.stdout.write(
+                f"  {account.username:<15} {account.role.label:<26} {account.organisation}"
+            )

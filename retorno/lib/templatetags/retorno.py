@@ -1,0 +1,99 @@
+"""Template helpers shared by every page: accessible form fields, dates, query strings."""
+
+from django import forms, template
+from django.utils.html import format_html
+
+register = template.Library()
+
+CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound_field, hint_html="", wide=False):
+    """A field the GOV.UK way: label, hint, error, then the input, tied by aria-describedby."""
+    widget = bound_field.field.widget
+    describedby = []
+    if bound_field.help_text or hint_html:
+        describedby.append(f"{bound_field.auto_id}-hint")
+    if bound_field.errors:
+        describedby.append(f"{bound_field.auto_id}-error")
+    kind = "input"
+    if isinstance(widget, CHOICE_WIDGETS):
+        kind = "choices"
+    elif isinstance(widget, forms.CheckboxInput):
+        kind = "checkbox"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        kind = "select"
+    attrs = {}
+    if describedby:
+        attrs["aria-describedby"] = " ".join(describedby)
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    css = {
+        "input": "form-control",
+        "select": "form-select",
+        "checkbox": "form-check-input",
+        "choices": "",
+    }[kind]
+    existing = widget.attrs.get("class", "")
+    if bound_field.errors and kind != "choices":
+        css += " is-invalid"
+    if css:
+        attrs["class"] = f"{existing} {css}".strip()
+    if kind == "choices":
+        # Each option renders with Bootstrap's form-check markup in includes/field.html.
+        rendered = None
+    else:
+        rendered = bound_field.as_widget(attrs=attrs)
+    return {
+        "f": bound_field,
+        "kind": kind,
+        "rendered": rendered,
+        "hint_html": hint_html,
+        "describedby": attrs.get("aria-describedby", ""),
+        "wide": wide,
+    }
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def errors_for(*forms_):
+    items = []
+    for form in forms_:
+        if form is None or not getattr(form, "errors", None):
+            continue
+        for error in form.non_field_errors():
+            items.append({"message": error, "target": ""})
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            bound = form[name]
+            target = bound.auto_id
+            if isinstance(bound.field.widget, CHOICE_WIDGETS):
+                target = f"{bound.auto_id}_0"
+            for error in errors:
+                items.append({"message": error, "target": target})
+    return {"items": items}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (None or "" removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def tag(label, colour="secondary"):
+    """A tag (an adjective, never a button) in Bootstrap's accessible subtle colours."""
+    return format_html(
+        '<strong class="badge rounded-1 bg-{0}-subtle text-{0}-emphasis border '
+        'border-{0}-subtle">{1}</strong>',
+        colour,
+        label,
+    )

@@ -1,0 +1,75 @@
+"""Site-wide pages: the home page each role lands on, static pages, session and error pages."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from retorno.accounts.roles import Capability
+from retorno.api import errors as api_errors
+
+
+@login_required
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "home.html",
+        {
+            "membership": user.membership,
+            "capabilities": [
+                c for c in Capability if user.membership is not None and user.can(c)
+            ],
+        },
+    )
+
+
+@login_required
+@never_cache
+def session_keepalive(request):
+    # Any request refreshes the session (SESSION_SAVE_EVERY_REQUEST); this one returns nothing.
+    return HttpResponse(status=204)
+
+
+def session_ended(request):
+    if request.user.is_authenticated:
+        from allauth.account.adapter import get_adapter
+
+        get_adapter(request).logout(request)
+    return render(request, "session_ended.html")
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "pages/accessibility.html")
+
+
+def cookies(request):
+    return render(request, "pages/cookies.html")
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return api_errors.not_found(request, exception)
+    return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        return JsonResponse(
+            api_errors.error_body("permission_denied", _("Your role does not allow this.")),
+            status=403,
+        )
+    return render(request, "errors/403.html", status=403)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return api_errors.server_error(request)
+    return render(request, "errors/500.html", status=500)
