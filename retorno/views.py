@@ -17,9 +17,7 @@ def home(request):
         "home.html",
         {
             "membership": user.membership,
-            "capabilities": [
-                c for c in Capability if user.membership is not None and user.can(c)
-            ],
+            "capabilities": [c for c in Capability if user.membership is not None and user.can(c)],
         },
     )
 

@@ -36,7 +36,9 @@ def create_organisation(*, actor, code: str, **fields) -> Organisation:
     organisation = Organisation(code=code, **fields)
     organisation.full_clean()
     organisation.save()
-    record("organisation.created", actor=actor, target=organisation, changes=fields_of(organisation))
+    record(
+        "organisation.created", actor=actor, target=organisation, changes=fields_of(organisation)
+    )
     return organisation
 
 
@@ -52,8 +54,10 @@ def update_organisation(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if expected_updated_at and organisation.updated_at.isoformat() != expected_updated_at:
         raise ActionError(
-            _("Someone else changed this organisation while you were editing it. Check the "
-              "current values below; your changes are still in the form."),
+            _(
+                "Someone else changed this organisation while you were editing it. Check the "
+                "current values below; your changes are still in the form."
+            ),
             code="conflict",
         )
     changes = diff(organisation, fields)
@@ -113,8 +117,10 @@ def invite_user(
         raise ActionError(_("This username is taken. Choose another."), field="username")
     if User.objects.filter(email__iexact=email).exists():
         raise ActionError(
-            _("An account with this email address already exists. Ask an administrator to add "
-              "this person to your organisation."),
+            _(
+                "An account with this email address already exists. Ask an administrator to add "
+                "this person to your organisation."
+            ),
             field="email",
         )
     user = User(
@@ -196,8 +202,8 @@ def deactivate_membership(membership: Membership, *, actor, reason: str = "") ->
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     user = membership.user
-    revoked = ApiToken.objects.live().filter(membership=membership).update(
-        revoked_at=timezone.now()
+    revoked = (
+        ApiToken.objects.live().filter(membership=membership).update(revoked_at=timezone.now())
     )
     account_closed = not user.memberships.filter(is_active=True).exists()
     if account_closed:
@@ -317,4 +323,3 @@ def record_failed_sign_in(login: str, *, locked: bool) -> None:
         target=user,
         detail={"account_exists": user is not None},
     )
-

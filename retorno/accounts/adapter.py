@@ -6,6 +6,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
 from retorno.accounts import actions
+from retorno.accounts.middleware import active_memberships
 from retorno.audit.events import record
 
 
@@ -26,6 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def login(self, request, user) -> None:
         super().login(request, user)
+        memberships = active_memberships(user)
+        user.membership = memberships[0] if memberships else None
         actions.record_sign_in(user)
 
     def logout(self, request) -> None:

@@ -1,8 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import LazyTypedChoiceField
 from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import ROLES_A_COORDINATOR_MAY_GRANT, Capability, Role
@@ -64,11 +64,8 @@ class InviteForm(forms.Form):
             self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
             self.fields["role"].choices = Role.choices
         else:
-            self.fields["organisation"].queryset = Organisation.objects.filter(
-                pk=actor.organisation.pk
-            )
-            self.fields["organisation"].initial = actor.organisation
-            self.fields["organisation"].widget = forms.HiddenInput()
+            # Coordinators invite people to their own organisation only.
+            del self.fields["organisation"]
             self.fields["role"].choices = [
                 (r.value, r.label) for r in ROLES_A_COORDINATOR_MAY_GRANT
             ]
@@ -158,7 +155,7 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"),
         max_length=100,
-        help_text=_("Say what will use it, like \"monthly report script\"."),
+        help_text=_('Say what will use it, like "monthly report script".'),
         error_messages={"required": _("Enter a name for the token")},
     )
     membership = forms.ModelChoiceField(
@@ -188,5 +185,9 @@ class UserFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Active and inactive")), ("active", _("Active")), ("inactive", _("Inactive"))],
+        choices=[
+            ("", _("Active and inactive")),
+            ("active", _("Active")),
+            ("inactive", _("Inactive")),
+        ],
     )

@@ -42,7 +42,9 @@ class User(AbstractUser):
         return self.membership.organisation if self.membership else None
 
     def can(self, capability: Capability | str) -> bool:
-        return bool(self.is_active and self.membership and role_can(self.membership.role, capability))
+        return bool(
+            self.is_active and self.membership and role_can(self.membership.role, capability)
+        )
 
 
 class Organisation(models.Model):

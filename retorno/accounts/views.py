@@ -19,7 +19,6 @@ from retorno.accounts.forms import (
     UserFilterForm,
 )
 from retorno.accounts.middleware import SESSION_MEMBERSHIP_KEY
-from retorno.accounts.models import Membership
 from retorno.accounts.roles import Capability
 from retorno.audit.queries import changes_since
 from retorno.lib.errors import ActionError
@@ -124,7 +123,7 @@ def users(request):
     qs = access.users_visible_to(request.user).prefetch_related(
         Prefetch(
             "memberships",
-            queryset=Membership.objects.select_related("organisation").order_by("created_at"),
+            queryset=access.memberships_visible_to(request.user).order_by("created_at"),
         )
     )
     if form.is_valid():
@@ -170,7 +169,7 @@ def user_invite(request):
         data = form.cleaned_data
         try:
             user = actions.invite_user(
-                data["organisation"],
+                data.get("organisation") or request.user.organisation,
                 actor=request.user,
                 username=data["username"],
                 email=data["email"],
@@ -210,8 +209,10 @@ def membership_deactivate(request, membership_id):
         else:
             messages.success(
                 request,
-                _("%(name)s no longer works as %(role)s at %(desk)s. Their API tokens for this "
-                  "role stopped working.")
+                _(
+                    "%(name)s no longer works as %(role)s at %(desk)s. Their API tokens for this "
+                    "role stopped working."
+                )
                 % {
                     "name": membership.user.get_full_name() or membership.user.username,
                     "role": membership.get_role_display(),
@@ -369,4 +370,3 @@ def organisation_edit(request, organisation_id):
         {"form": form, "organisation": organisation, "creating": False, "conflicts": conflicts},
         status=status,
     )
-

@@ -32,8 +32,10 @@ def exception_handler(exc, context):
     if isinstance(exc, ActionError):
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
         code = exc.code
-        http = status.HTTP_403_FORBIDDEN if code == "forbidden" else (
-            status.HTTP_409_CONFLICT if code == "conflict" else status.HTTP_400_BAD_REQUEST
+        http = (
+            status.HTTP_403_FORBIDDEN
+            if code == "forbidden"
+            else (status.HTTP_409_CONFLICT if code == "conflict" else status.HTTP_400_BAD_REQUEST)
         )
         return Response(error_body(code, exc.message, fields), status=http)
     if isinstance(exc, Http404):
@@ -46,7 +48,9 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         fields = {name: _flatten(value) for name, value in detail.items()}
-        response.data = error_body("invalid", _("The request has errors. Correct them and try again."), fields)
+        response.data = error_body(
+            "invalid", _("The request has errors. Correct them and try again."), fields
+        )
     else:
         codes = exc.get_codes() if hasattr(exc, "get_codes") else "error"
         code = codes if isinstance(codes, str) else "error"

@@ -31,6 +31,8 @@ def _jsonable(value):
         return value
     if isinstance(value, models.Model):
         return _label(value) or str(value.pk)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
     return str(value)

@@ -47,8 +47,10 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(
-            settings.STATIC_URL
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(settings.STATIC_URL)
         ):
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, max-age=0"

@@ -40,11 +40,8 @@ def field(bound_field, hint_html="", wide=False):
         css += " is-invalid"
     if css:
         attrs["class"] = f"{existing} {css}".strip()
-    if kind == "choices":
-        # Each option renders with Bootstrap's form-check markup in includes/field.html.
-        rendered = None
-    else:
-        rendered = bound_field.as_widget(attrs=attrs)
+    # Choices render option by option with Bootstrap's form-check markup in includes/field.html.
+    rendered = None if kind == "choices" else bound_field.as_widget(attrs=attrs)
     return {
         "f": bound_field,
         "kind": kind,

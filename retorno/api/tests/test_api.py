@@ -1,0 +1,137 @@
+import uuid
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from retorno.accounts import actions
+from retorno.conftest import acting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_gets_401_in_the_error_shape(personas):
+    response = APIClient().get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {
+        "error": {
+            "code": "not_authenticated",
+            "message": "Authentication credentials were not provided.",
+            "fields": {},
+        }
+    }
+
+
+def test_a_bad_token_gets_401(personas):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = api.get("/api/v1/me/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+def test_errors_speak_the_language_of_accept_language(personas):
+    response = APIClient().get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.json()["error"]["message"] == (
+        "Las credenciales de autenticación no se proveyeron."
+    )
+
+
+def test_me_says_who_i_am_and_as_what(api_as, personas):
+    body = api_as(personas.lucia).get("/api/v1/me/").json()
+    assert body["username"] == "lucia.lima"
+    assert body["id"] == str(personas.lucia.public_id)
+    assert body["current_membership"]["role"] == "caseworker"
+    assert body["current_membership"]["organisation"]["code"] == "LIM"
+
+
+def test_organisations_are_listed_with_count_next_previous_results(api_as, personas):
+    body = api_as(personas.ana).get("/api/v1/organisations/", {"page_size": 5}).json()
+    assert body["count"] == 16
+    assert body["next"].endswith("page=2&page_size=5")
+    assert body["previous"] is None
+    assert [o["code"] for o in body["results"]] == ["ASU", "BOG", "BSB", "CFPLIM", "COORD"]
+    assert set(body["results"][0]) == {
+        "id",
+        "code",
+        "name",
+        "kind",
+        "country",
+        "city",
+        "time_zone",
+        "is_active",
+    }
+
+
+def test_organisations_filter_by_kind_and_country(api_as, personas):
+    api = api_as(personas.ana)
+    body = api.get("/api/v1/organisations/", {"kind": "national_desk", "country": "pe"}).json()
+    assert [o["code"] for o in body["results"]] == ["LIM"]
+
+
+def test_the_organisation_list_runs_a_constant_number_of_queries(
+    api_as, personas, django_assert_max_num_queries
+):
+    api = api_as(personas.ana)
+    with django_assert_max_num_queries(4):
+        api.get("/api/v1/organisations/", {"page_size": 200})
+
+
+def test_an_organisation_by_id_and_a_404_in_the_error_shape(api_as, personas):
+    api = api_as(personas.ana)
+    lima = personas.org("LIM")
+    assert api.get(f"/api/v1/organisations/{lima.public_id}/").json()["code"] == "LIM"
+    missing = api.get(f"/api/v1/organisations/{uuid.uuid4()}/")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    nowhere = api.get("/api/v1/no-such-endpoint/")
+    assert nowhere.status_code == 404
+    assert nowhere.json()["error"]["code"] == "not_found"
+
+
+def test_an_organisation_is_never_found_by_its_sequential_id(api_as, personas):
+    api = api_as(personas.ana)
+    assert api.get(f"/api/v1/organisations/{personas.org('LIM').pk}/").status_code == 404
+
+
+def test_a_deactivated_users_token_stops_working_at_once(api_as, personas):
+    api = api_as(personas.ana)
+    assert api.get("/api/v1/me/").status_code == 200
+    actions.deactivate_user(personas.ana, actor=acting(personas.admin), reason="left")
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_a_revoked_token_stops_working(personas):
+    ana = acting(personas.ana)
+    token, key = actions.create_token(ana, actor=ana, name="x", membership=ana.membership)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/me/").status_code == 200
+    actions.revoke_token(token, actor=ana)
+    assert api.get("/api/v1/me/").status_code == 401
+
+
+def test_the_schema_generates_without_warnings(tmp_path):
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(out))
+    text = out.read_text()
+    assert "/api/v1/me/" in text
+    assert "/api/v1/organisations/{id}/" in text
+
+
+def test_the_schema_and_docs_are_served_with_local_assets(as_user, personas):
+    client = as_user(personas.ana)
+    assert client.get("/api/v1/schema/").status_code == 200
+    docs = client.get("/api/v1/docs/").content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs
+    assert "https://" not in docs
+
+
+def test_issue_token_prints_the_key_and_nothing_else(personas, capsys):
+    call_command("issue_token", "lucia.lima")
+    key = capsys.readouterr().out.strip()
+    assert "\n" not in key and " " not in key and len(key) > 30
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/me/").json()["username"] == "lucia.lima"

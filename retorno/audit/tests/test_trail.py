@@ -1,0 +1,164 @@
+import csv
+import io
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+
+from retorno.accounts import actions
+from retorno.audit.events import record
+from retorno.audit.models import AppendOnlyError, AuditEvent
+from retorno.conftest import acting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_event_keeps_who_when_where_and_what_changed(rf, personas):
+    admin = acting(personas.admin)
+    lima = personas.org("LIM")
+    actions.update_organisation(lima, actor=admin, city="Callao")
+    event = AuditEvent.objects.get(verb="organisation.updated")
+    assert event.actor == personas.admin
+    assert event.actor_username == "admin"
+    assert event.organisation_code == "COORD"
+    assert event.role == "administrator"
+    assert event.target_label == "LIM"
+    assert event.target_id == str(lima.public_id)
+    assert event.changes == {"city": ["Lima", "Callao"]}
+
+
+def test_the_request_id_and_address_are_recorded(client, personas):
+    client.post(
+        reverse("account_login"),
+        {"login": "ana.milano", "password": "retorno-demo"},
+        HTTP_X_REQUEST_ID="req-12345678",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    event = AuditEvent.objects.get(verb="signin.succeeded")
+    assert event.request_id == "req-12345678"
+    assert event.ip_address == "203.0.113.9"
+
+
+def test_the_username_survives_the_deletion_of_the_user(personas):
+    ana = acting(personas.ana)
+    record("token.created", actor=ana, target=ana)
+    personas.ana.delete()
+    event = AuditEvent.objects.get(verb="token.created")
+    assert event.actor_username == "ana.milano"
+
+
+def test_no_code_path_changes_or_deletes_an_event(personas):
+    event = record("signin.succeeded", actor=acting(personas.ana))
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(verb="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_the_database_itself_refuses_to_change_an_event(personas):
+    event = record("signin.succeeded", actor=acting(personas.ana))
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET verb = 'x' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).verb == "signin.succeeded"
+
+
+def test_postgresql_refuses_to_delete_an_event(personas):
+    """On SQLite (the embedded default) only UPDATE is guarded; see migration 0002."""
+    event = record("signin.succeeded", actor=acting(personas.ana))
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+        assert AuditEvent.objects.filter(pk=event.pk).exists()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                ["audit_auditevent"],
+            )
+            assert cursor.fetchall() == [("audit_event_no_update",)]
+
+
+@pytest.mark.parametrize("who", ["ana", "bruno", "lucia", "mateo", "carla", "eva", "olga"])
+def test_nobody_but_the_dpo_and_administrators_sees_the_trail(as_user, personas, who):
+    client = as_user(personas[who])
+    assert client.get(reverse("audit:events")).status_code == 403
+    assert client.get(reverse("audit:export")).status_code == 403
+    assert 'href="/audit/"' not in client.get("/").content.decode()
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    assert client.get(reverse("audit:events")).status_code == 302
+
+
+@pytest.mark.parametrize("who", ["pia", "admin"])
+def test_the_dpo_and_administrators_browse_the_trail(as_user, personas, who):
+    record("signin.succeeded", actor=acting(personas.ana))
+    page = as_user(personas[who]).get(reverse("audit:events")).content.decode()
+    assert "Signed in" in page
+    assert "ana.milano" in page
+
+
+def test_the_trail_filters_by_user_organisation_verb_and_date(as_user, personas):
+    record("signin.succeeded", actor=acting(personas.ana))
+    record("signin.succeeded", actor=acting(personas.lucia))
+    record("token.created", actor=acting(personas.lucia), target=personas.lucia)
+    client = as_user(personas.pia)
+    page = client.get(reverse("audit:events"), {"user": "lucia.lima"}).content.decode()
+    assert "lucia.lima" in page and "ana.milano" not in page
+    page = client.get(reverse("audit:events"), {"organisation": "MIL"}).content.decode()
+    assert "ana.milano" in page and "lucia.lima" not in page
+    page = client.get(reverse("audit:events"), {"verb": "token.created"}).content.decode()
+    assert ">API token created</td>" in page and ">Signed in</td>" not in page
+    page = client.get(reverse("audit:events"), {"person": "lucia.lima"}).content.decode()
+    assert ">API token created</td>" in page and "ana.milano" not in page
+    page = client.get(
+        reverse("audit:events"), {"date_from": "2001-01-01", "date_to": "2001-01-02"}
+    ).content.decode()
+    assert "No events match these filters." in page
+
+
+def test_an_impossible_date_range_is_explained(as_user, personas):
+    response = as_user(personas.pia).get(
+        reverse("audit:events"), {"date_from": "2026-05-02", "date_to": "2026-05-01"}
+    )
+    assert "The end date must be on or after the start date" in response.content.decode()
+
+
+def test_the_event_list_runs_a_constant_number_of_queries(
+    as_user, personas, django_assert_max_num_queries
+):
+    record("signin.succeeded", actor=acting(personas.ana))
+    client = as_user(personas.pia)
+    client.get(reverse("audit:events"))
+    with django_assert_max_num_queries(20) as baseline:
+        client.get(reverse("audit:events"))
+    for _ in range(60):
+        record("signin.succeeded", actor=acting(personas.ana))
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        client.get(reverse("audit:events"))
+
+
+def test_the_export_says_what_it_holds_then_downloads_and_is_audited(as_user, personas):
+    record("signin.succeeded", actor=acting(personas.ana))
+    record("signin.succeeded", actor=acting(personas.lucia))
+    client = as_user(personas.pia)
+    check = client.get(reverse("audit:export"), {"organisation": "MIL"}).content.decode()
+    assert "Export 1 event" in check
+    assert "This export is itself recorded" in check
+    response = client.post(reverse("audit:export"), {"organisation": "MIL"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][1] == "Who"
+    assert len(rows) == 2
+    assert rows[1][1] == "ana.milano"
+    event = AuditEvent.objects.get(verb="audit.exported")
+    assert event.actor == personas.pia
+    assert event.detail["rows"] == 1
+    assert event.detail["filters"] == {"organisation": "MIL"}

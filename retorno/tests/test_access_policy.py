@@ -1,0 +1,74 @@
+"""One access policy: request code never reads a personal-data model except through access.py.
+
+A view or API module that writes `Person.objects`, `User.objects` or `AuditEvent.objects`
+bypasses the policy that decides who may see what; this test fails when one does.
+"""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]
+
+# Models that hold personal data. Later apps add theirs here.
+PERSONAL_DATA_MODELS = {
+    "User",
+    "Membership",
+    "ApiToken",
+    "AuditEvent",
+    "Person",
+    "Case",
+    "HouseholdMember",
+    "Consent",
+    "JournalEntry",
+    "Task",
+    "Document",
+    "Assessment",
+    "VulnerabilityProfile",
+    "Handover",
+    "Plan",
+    "PlanAction",
+    "Referral",
+    "Grant",
+    "FollowUp",
+    "Lead",
+}
+REQUEST_MODULES = ("views.py", "api.py")
+
+
+def offending_reads(path: Path, root: Path = PACKAGE.parent) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in {"objects", "_default_manager", "_base_manager"}
+            and isinstance(node.value, ast.Name)
+            and node.value.id in PERSONAL_DATA_MODELS
+        ):
+            found.append(f"{path.relative_to(root)}:{node.lineno} {node.value.id}.objects")
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
+            "get_object_or_404",
+            "get_list_or_404",
+        }:
+            found.append(f"{path.relative_to(root)}:{node.lineno} {node.func.id}")
+    return found
+
+
+def request_modules() -> list[Path]:
+    return [p for name in REQUEST_MODULES for p in PACKAGE.rglob(name) if "tests" not in p.parts]
+
+
+def test_views_and_api_read_personal_data_only_through_access():
+    offences = [line for path in request_modules() for line in offending_reads(path)]
+    assert offences == []
+
+
+def test_the_check_catches_a_direct_read(tmp_path):
+    bad = tmp_path / "views.py"
+    bad.write_text("def v(request):\n    return User.objects.all()\n")
+    assert offending_reads(bad, root=tmp_path) == ["views.py:2 User.objects"]
+
+
+def test_there_are_request_modules_to_check():
+    names = {p.parent.name + "/" + p.name for p in request_modules()}
+    assert {"accounts/views.py", "accounts/api.py", "audit/views.py"} <= names
