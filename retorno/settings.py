@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "retorno.accounts",
     "retorno.audit",
     "retorno.lib",
+    "retorno.cases",
     "retorno.api",
     "retorno.demo",
     "django.contrib.auth",

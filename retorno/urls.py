@@ -13,6 +13,7 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("accounts/", include("allauth.urls")),
     path("", include("retorno.accounts.urls")),
+    path("", include("retorno.cases.urls")),
     path("audit/", include("retorno.audit.urls")),
     path("api/v1/", include("retorno.api.urls")),
 ]

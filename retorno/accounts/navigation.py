@@ -23,7 +23,14 @@ SECTIONS = [
     Section(_("Users"), "accounts:users", Capability.MANAGE_OWN_USERS),
 ]
 
-# Later apps append their sections through register(), called from their AppConfig.ready().
+# Later apps append their sections through register(), called from their AppConfig.ready(),
+# and say how many things wait in a section through register_badge().
+BADGES = {}
+
+
+def register_badge(key: str, count) -> None:
+    """count(user) -> how many things wait for the user in that section (0 shows no badge)."""
+    BADGES[key] = count
 
 
 def register(section: Section, *, before: str | None = None) -> None:
@@ -43,5 +50,6 @@ def sections_for(user, path: str) -> list[dict]:
         except NoReverseMatch:
             continue
         current = path == url if url == "/" else path.startswith(url)
-        items.append({"label": section.label, "url": url, "current": current})
+        badge = BADGES[section.badge_key](user) if section.badge_key in BADGES else 0
+        items.append({"label": section.label, "url": url, "current": current, "badge": badge})
     return items

@@ -103,7 +103,38 @@ def ensure_accounts(organisations: dict[str, Organisation], *, password_hash: st
     return users
 
 
+@transaction.atomic
+def ensure_programme(organisations: dict[str, Organisation]):
+    """The demo programme and its current cycle, with every desk taking part."""
+    import datetime
+
+    from retorno.cases.models import Cycle, Programme
+
+    programme, _ = Programme.objects.get_or_create(
+        code="RETORNO",
+        defaults={
+            "name": "Retorno sostenibile",
+            "description": "Assisted, sustainable return and reintegration to Latin America.",
+        },
+    )
+    cycle, created = Cycle.objects.get_or_create(
+        programme=programme,
+        name="2026",
+        defaults={
+            "starts_on": datetime.date(2026, 1, 1),
+            "ends_on": datetime.date(2027, 6, 30),
+            "target_people": 1000,
+        },
+    )
+    if created:
+        cycle.desks.set(
+            [o for o in organisations.values() if o.kind in (K.EUROPEAN_DESK, K.NATIONAL_DESK)]
+        )
+    return cycle
+
+
 def ensure_foundation(*, password_hash: str | None = None) -> tuple[dict, dict]:
     organisations = ensure_organisations()
     users = ensure_accounts(organisations, password_hash=password_hash)
+    ensure_programme(organisations)
     return organisations, users

@@ -94,3 +94,63 @@ def tag(label, colour="secondary"):
         colour,
         label,
     )
+
+
+DATE_PART_SUFFIXES = ("_day", "_month", "_year")
+
+
+@register.inclusion_tag("includes/form_fields.html")
+def form_fields(form, *names):
+    """Every visible field of a form (or the named ones) in order; day, month and year fields
+    sharing a prefix render as one date, in a fieldset, as GOV.UK's date input does."""
+    groups = getattr(form, "date_groups", {})
+    items, seen = [], set()
+    for bound in form:
+        if names and bound.name not in names and not any(
+            bound.name == f"{n}{s}" for n in names for s in DATE_PART_SUFFIXES
+        ):
+            continue
+        if bound.is_hidden:
+            items.append({"hidden": bound})
+            continue
+        prefix = next(
+            (bound.name[: -len(s)] for s in DATE_PART_SUFFIXES if bound.name.endswith(s)), None
+        )
+        if prefix and prefix in groups:
+            if prefix in seen:
+                continue
+            seen.add(prefix)
+            parts = [form[f"{prefix}{s}"] for s in DATE_PART_SUFFIXES]
+            errors = [e for p in parts for e in p.errors]
+            items.append(
+                {
+                    "date": {
+                        "prefix": prefix,
+                        "legend": groups[prefix]["legend"],
+                        "hint": groups[prefix].get("hint", ""),
+                        "parts": parts,
+                        "errors": errors,
+                        "optional": groups[prefix].get("optional", True),
+                        "id": f"{form[f'{prefix}_day'].auto_id}",
+                    }
+                }
+            )
+            continue
+        items.append({"field": bound})
+    return {"items": items}
+
+
+@register.filter
+def changed_fields(changes, model_label):
+    """The translated names of the fields in an audit event's changes ("Phone at home")."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    model = apps.get_model(model_label)
+    names = []
+    for name in changes or {}:
+        try:
+            names.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            names.append(name)
+    return ", ".join(names)

@@ -1,0 +1,199 @@
+"""Who may see which case, person, journal entry, task, document and handover.
+
+The rules (ARCHITECTURE.md, "Who sees what"):
+
+- Caseworkers and coordinators see the cases their desk owns.
+- A sensitive case is seen only by the caseworkers assigned to it and the coordinators of the
+  owning desk: for everyone else it does not exist (404, absent from lists, search and counts).
+- After a handover the sending desk keeps a read-only view of the case *summary* while the case
+  is open, if the person consented to the transfer (never for a sensitive case).
+- While a handover waits, the receiving desk's coordinators see the summary to decide on it.
+- Confidential journal entries are read only by their author and the owning desk's coordinators.
+
+`cases_visible_to` gives the cases a user works on (every sub-page); `case_summaries_visible_to`
+adds those they may only read the summary of.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from retorno.accounts.access import get_or_404
+from retorno.accounts.roles import Capability
+from retorno.cases.models import (
+    Assignment,
+    Case,
+    Consent,
+    Document,
+    Handover,
+    HouseholdMember,
+    JournalEntry,
+    Person,
+    Phase,
+    Task,
+)
+
+FULL = "full"
+SUMMARY = "summary"
+
+
+def _desk(user):
+    membership = getattr(user, "membership", None)
+    if not user.is_authenticated or membership is None or not user.can(Capability.WORK_CASES):
+        return None
+    return membership.organisation
+
+
+def _full_q(user) -> Q | None:
+    desk = _desk(user)
+    if desk is None:
+        return None
+    q = Q(owning_desk=desk)
+    if not user.can(Capability.MANAGE_CASES):
+        assigned = Assignment.objects.filter(case=OuterRef("pk"), user=user)
+        q &= Q(sensitive=False) | Q(Exists(assigned))
+    return q
+
+
+def _summary_q(user) -> Q | None:
+    desk = _desk(user)
+    if desk is None:
+        return None
+    transfer_consent = Consent.objects.filter(
+        case=OuterRef("pk"), purpose=Consent.Purpose.TRANSFER, given=True, withdrawn_at__isnull=True
+    )
+    q = Q(origin_desk=desk, sensitive=False) & ~Q(owning_desk=desk) & ~Q(phase=Phase.CLOSED)
+    q &= Q(Exists(transfer_consent))
+    if user.can(Capability.MANAGE_CASES):
+        waiting = Handover.objects.filter(
+            case=OuterRef("pk"), to_desk=desk, status=Handover.Status.PENDING
+        )
+        q |= Q(Exists(waiting))
+    return q
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    q = _full_q(user)
+    return Case.objects.filter(q) if q is not None else Case.objects.none()
+
+
+def case_summaries_visible_to(user) -> QuerySet[Case]:
+    full, summary = _full_q(user), _summary_q(user)
+    if full is None:
+        return Case.objects.none()
+    return Case.objects.filter(full | summary)
+
+
+def access_level(user, case: Case) -> str | None:
+    if cases_visible_to(user).filter(pk=case.pk).exists():
+        return FULL
+    if case_summaries_visible_to(user).filter(pk=case.pk).exists():
+        return SUMMARY
+    return None
+
+
+def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = False) -> Case:
+    """The case, or 404. With summary=True a read-only summary view is enough; `case.access`
+    then says which the user has. Writing needs full access and a role that works on cases."""
+    if summary and not write:
+        case = get_or_404(case_summaries_visible_to(user).select_related(*CASE_RELATED), public_id)
+        case.access = FULL if cases_visible_to(user).filter(pk=case.pk).exists() else SUMMARY
+        return case
+    case = get_or_404(cases_visible_to(user).select_related(*CASE_RELATED), public_id)
+    case.access = FULL
+    if write and not user.can(Capability.WORK_CASES):
+        raise PermissionDenied
+    return case
+
+
+CASE_RELATED = ("person", "owning_desk", "origin_desk", "cycle__programme")
+
+
+def require_coordinator(user) -> None:
+    if not user.can(Capability.MANAGE_CASES):
+        raise PermissionDenied
+
+
+# Persons: visible through a case the user works on, as the returnee or a household member.
+
+
+def persons_visible_to(user) -> QuerySet[Person]:
+    cases = cases_visible_to(user)
+    as_returnee = cases.filter(person=OuterRef("pk"))
+    as_member = HouseholdMember.objects.filter(person=OuterRef("pk"), case__in=cases)
+    return Person.objects.filter(Q(Exists(as_returnee)) | Q(Exists(as_member)))
+
+
+def get_person_for_user(user, public_id, *, write: bool = False) -> Person:
+    person = get_or_404(persons_visible_to(user), public_id)
+    if write and not user.can(Capability.WORK_CASES):
+        raise PermissionDenied
+    return person
+
+
+# Journal entries: a confidential entry exists only for its author and the desk's coordinators.
+
+
+def journal_visible_to(user, case: Case) -> QuerySet[JournalEntry]:
+    qs = JournalEntry.objects.filter(case=case)
+    if not user.can(Capability.MANAGE_CASES) or case.owning_desk_id != _desk(user).pk:
+        qs = qs.filter(Q(confidential=False) | Q(author=user))
+    return qs
+
+
+def may_read_confidential(user, case: Case) -> bool:
+    desk = _desk(user)
+    return desk is not None and user.can(Capability.MANAGE_CASES) and case.owning_desk_id == desk.pk
+
+
+def get_journal_entry_for_user(user, case: Case, public_id) -> JournalEntry:
+    return get_or_404(journal_visible_to(user, case), public_id)
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    return Task.objects.filter(case__in=cases_visible_to(user))
+
+
+def get_task_for_user(user, public_id, *, write: bool = False) -> Task:
+    task = get_or_404(tasks_visible_to(user).select_related("case", "assignee"), public_id)
+    if write and not user.can(Capability.WORK_CASES):
+        raise PermissionDenied
+    return task
+
+
+def documents_visible_to(user, case: Case) -> QuerySet[Document]:
+    return Document.objects.filter(case=case)
+
+
+def get_document_for_user(user, case: Case, public_id) -> Document:
+    return get_or_404(documents_visible_to(user, case), public_id)
+
+
+# Handovers: the sending desk sees those it sent; the receiving desk's coordinators those sent
+# to it (caseworkers of the receiving desk see them once the case is theirs).
+
+
+def handovers_visible_to(user) -> QuerySet[Handover]:
+    desk = _desk(user)
+    if desk is None:
+        return Handover.objects.none()
+    visible_cases = case_summaries_visible_to(user)
+    q = Q(case__in=visible_cases) & (Q(from_desk=desk) | Q(to_desk=desk))
+    return Handover.objects.filter(q)
+
+
+def handovers_waiting_for(user) -> QuerySet[Handover]:
+    """The receiving desk's inbox: pending handovers to the user's desk, for coordinators."""
+    desk = _desk(user)
+    if desk is None or not user.can(Capability.MANAGE_CASES):
+        return Handover.objects.none()
+    return Handover.objects.filter(to_desk=desk, status=Handover.Status.PENDING)
+
+
+def get_handover_for_user(user, public_id, *, write: bool = False) -> Handover:
+    handover = get_or_404(
+        handovers_visible_to(user).select_related("case__person", "from_desk", "to_desk"),
+        public_id,
+    )
+    if write and (not user.can(Capability.MANAGE_CASES) or handover.to_desk_id != _desk(user).pk):
+        raise PermissionDenied
+    return handover

@@ -1,0 +1,1357 @@
+"""Every change to persons and cases. Each action runs in one transaction, takes the acting
+user, checks its rules (raising ActionError with a translated reason), writes with
+update_fields, records its audit event and the case's timeline, and sends email only after
+commit."""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from retorno.accounts.models import Membership, Organisation
+from retorno.accounts.roles import Capability, Role
+from retorno.audit.events import diff, record
+from retorno.cases import matching
+from retorno.cases.models import (
+    EUROPEAN_PHASES,
+    NATIONAL_PHASES,
+    SENSITIVE_VULNERABILITIES,
+    Assignment,
+    Case,
+    CaseEvent,
+    Consent,
+    Cycle,
+    Document,
+    Handover,
+    HouseholdMember,
+    IdentityDocument,
+    JournalEntry,
+    MatchKey,
+    NeedsAssessment,
+    NotDuplicate,
+    Person,
+    Phase,
+    ReferenceCounter,
+    Task,
+    VulnerabilityProfile,
+    WorkExperience,
+)
+from retorno.lib.errors import ActionError
+
+# Helpers
+
+
+def _require(actor, capability: str) -> None:
+    if not actor.can(capability):
+        raise ActionError(_("Your role does not allow this."), code="forbidden")
+
+
+def _require_owner(actor, case: Case) -> None:
+    """Changing a case needs a role that works on cases, at the desk that owns it."""
+    _require(actor, Capability.WORK_CASES)
+    if actor.organisation is None or case.owning_desk_id != actor.organisation.pk:
+        raise ActionError(_("Only the desk that owns this case can change it."), code="forbidden")
+
+
+def _require_open(case: Case) -> None:
+    if case.phase == Phase.CLOSED:
+        raise ActionError(_("This case is closed. Reopen it first."), code="closed")
+
+
+def event(case: Case, kind: str, *, actor, journal_entry=None, **params) -> CaseEvent:
+    """A line on the case's timeline."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_full_name() or actor.get_username()) if actor is not None else "",
+        actor_desk=getattr(actor, "organisation", None) if actor is not None else None,
+        params={
+            k: str(v) if not isinstance(v, int | bool | list) else v for k, v in params.items()
+        },
+        journal_entry=journal_entry,
+    )
+
+
+def _audit(verb, *, actor, case=None, person=None, target=None, **kwargs):
+    person = person or (case.person if case is not None else None)
+    return record(
+        verb,
+        actor=actor,
+        target=target or case or person,
+        person_id=person.public_id if person is not None else None,
+        **kwargs,
+    )
+
+
+def _bump(obj, expected_version: int | None, conflict_message) -> None:
+    """Optimistic locking: refuse a save based on an out-of-date version."""
+    if expected_version is not None and obj.version != expected_version:
+        raise ActionError(conflict_message, code="conflict")
+    obj.version = F("version") + 1
+
+
+def _touch_case(case: Case) -> None:
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+
+
+# Programmes and cycles
+
+
+def current_cycle(desk: Organisation, *, on: datetime.date | None = None) -> Cycle:
+    """The cycle a desk is taking part in today (the latest one that has started)."""
+    on = on or timezone.localdate()
+    cycle = (
+        Cycle.objects.filter(desks=desk, starts_on__lte=on, programme__is_active=True)
+        .order_by("-starts_on")
+        .first()
+    )
+    if cycle is None:
+        raise ActionError(
+            _("%(desk)s takes part in no programme cycle yet. Ask an administrator to add it.")
+            % {"desk": desk.name},
+            code="no_cycle",
+        )
+    return cycle
+
+
+# Persons
+
+PERSON_FIELDS = (
+    "given_names",
+    "first_surname",
+    "second_surname",
+    "preferred_name",
+    "sex",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "birth_year_estimated",
+    "nationality",
+    "return_country",
+    "return_region",
+    "return_city",
+    "languages",
+    "phone_europe",
+    "phone_home",
+    "email",
+    "address_europe",
+    "address_home",
+    "education_level",
+    "occupation",
+    "skills",
+    "desk_reference",
+)
+
+
+def person_record(person: Person, documents=None) -> matching.PersonRecord:
+    if documents is None:
+        documents = [d.number for d in person.documents.all()]
+    return matching.PersonRecord(
+        key=str(person.public_id),
+        given_names=person.given_names,
+        first_surname=person.first_surname,
+        second_surname=person.second_surname,
+        sex=person.sex,
+        birth_year=person.birth_year,
+        birth_month=person.birth_month,
+        birth_day=person.birth_day,
+        document_numbers=tuple(documents),
+        phones=tuple(p for p in (person.phone_europe, person.phone_home) if p),
+        email=person.email,
+    )
+
+
+def _refresh_match_keys(person: Person) -> None:
+    person.refresh_from_db()
+    keys = matching.blocking_keys(person_record(person))
+    MatchKey.objects.filter(person=person).exclude(key__in=keys).delete()
+    existing = set(MatchKey.objects.filter(person=person).values_list("key", flat=True))
+    MatchKey.objects.bulk_create(
+        [MatchKey(person=person, key=k) for k in keys if k not in existing]
+    )
+
+
+def _check_name(fields: dict) -> None:
+    if not any(
+        (fields.get(f) or "").strip() for f in ("given_names", "first_surname", "second_surname")
+    ):
+        raise ActionError(_("Enter at least one name"), field="given_names")
+
+
+def _create_person(*, fields: dict, documents=()) -> Person:
+    fields = {k: v for k, v in fields.items() if k in PERSON_FIELDS}
+    _check_name(fields)
+    for name in ("given_names", "first_surname", "second_surname", "preferred_name"):
+        if name in fields and fields[name] is not None:
+            fields[name] = " ".join(fields[name].split())
+    person = Person(**fields)
+    person.search_name = matching.search_key(
+        person.given_names, person.first_surname, person.second_surname
+    )
+    person.save()
+    for document in documents:
+        _add_identity_document(person, **document)
+    _refresh_match_keys(person)
+    return person
+
+
+def _add_identity_document(
+    person, *, type, number, issuing_country="", expires_on=None, verified=False
+) -> IdentityDocument:
+    return IdentityDocument.objects.create(
+        person=person,
+        type=type,
+        number=number.strip(),
+        number_compact=matching.normalise_document(number),
+        issuing_country=issuing_country or "",
+        expires_on=expires_on,
+        verified=verified,
+    )
+
+
+@transaction.atomic
+def update_person(
+    person: Person, *, actor, expected_version: int | None = None, **fields
+) -> Person:
+    _require(actor, Capability.WORK_CASES)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    fields = {k: v for k, v in fields.items() if k in PERSON_FIELDS}
+    if {"given_names", "first_surname", "second_surname"} & set(fields):
+        _check_name({**{f: getattr(person, f) for f in PERSON_FIELDS}, **fields})
+    changes = diff(person, fields)
+    if expected_version is not None and person.version != expected_version:
+        raise ActionError(
+            _("Someone else changed this person's details while you were editing them."),
+            code="conflict",
+        )
+    if not changes:
+        return person
+    for name in changes:
+        setattr(person, name, fields[name])
+    person.search_name = matching.search_key(
+        person.given_names, person.first_surname, person.second_surname
+    )
+    person.version = F("version") + 1
+    person.save(update_fields=[*changes, "search_name", "version", "updated_at"])
+    _refresh_match_keys(person)
+    _audit("person.updated", actor=actor, person=person, target=person, changes=changes)
+    for case in Case.objects.filter(person=person):
+        event(case, "person_updated", actor=actor, fields=sorted(changes))
+    return person
+
+
+@transaction.atomic
+def add_identity_document(person: Person, *, actor, **document) -> IdentityDocument:
+    _require(actor, Capability.WORK_CASES)
+    doc = _add_identity_document(person, **document)
+    _refresh_match_keys(person)
+    _audit(
+        "person.document_added",
+        actor=actor,
+        person=person,
+        target=person,
+        detail={"type": doc.type, "number": doc.masked},
+    )
+    return doc
+
+
+@transaction.atomic
+def remove_identity_document(document: IdentityDocument, *, actor) -> None:
+    _require(actor, Capability.WORK_CASES)
+    person = document.person
+    masked, kind = document.masked, document.type
+    document.delete()
+    _refresh_match_keys(person)
+    _audit(
+        "person.document_removed",
+        actor=actor,
+        person=person,
+        target=person,
+        detail={"type": kind, "number": masked},
+    )
+
+
+@transaction.atomic
+def add_work_experience(person: Person, *, actor, **fields) -> WorkExperience:
+    _require(actor, Capability.WORK_CASES)
+    if not (fields.get("employer_or_sector") or "").strip():
+        raise ActionError(_("Enter the employer or the sector"), field="employer_or_sector")
+    experience = WorkExperience.objects.create(person=person, **fields)
+    _audit("person.work_added", actor=actor, person=person, target=person)
+    return experience
+
+
+@transaction.atomic
+def remove_work_experience(experience: WorkExperience, *, actor) -> None:
+    _require(actor, Capability.WORK_CASES)
+    person = experience.person
+    experience.delete()
+    _audit("person.work_removed", actor=actor, person=person, target=person)
+
+
+# Cases
+
+
+def _next_reference(desk: Organisation, year: int) -> str:
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        desk=desk, year=year
+    )
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{desk.code}-{year}-{counter.last:04d}"
+
+
+def _starting_phase(desk: Organisation, phase: str | None) -> str:
+    if desk.kind == Organisation.Kind.NATIONAL_DESK:
+        if phase not in (None, "", Phase.RECEPTION):
+            raise ActionError(
+                _("A case opened at a national desk starts at reception."), field="phase"
+            )
+        return Phase.RECEPTION
+    if desk.kind == Organisation.Kind.EUROPEAN_DESK:
+        if phase in (None, ""):
+            return Phase.INQUIRY
+        if phase not in (Phase.INQUIRY, Phase.INTAKE):
+            raise ActionError(
+                _("A case opened at a European desk starts at inquiry or intake."), field="phase"
+            )
+        return phase
+    raise ActionError(_("Only desks open cases."), code="forbidden")
+
+
+@transaction.atomic
+def register_returnee(
+    *,
+    actor,
+    person: dict,
+    documents=(),
+    phase: str | None = None,
+    priority: str = "normal",
+    cycle: Cycle | None = None,
+) -> Case:
+    """Register a person and open their case at the actor's desk, in one go."""
+    _require(actor, Capability.WORK_CASES)
+    desk = actor.organisation
+    new_person = _create_person(fields=person, documents=documents)
+    return _open_case(
+        new_person, actor=actor, desk=desk, phase=phase, priority=priority, cycle=cycle
+    )
+
+
+@transaction.atomic
+def open_case(person: Person, *, actor, phase: str | None = None, priority: str = "normal") -> Case:
+    """A new journey for a person already known (someone who comes back a second time)."""
+    _require(actor, Capability.WORK_CASES)
+    return _open_case(person, actor=actor, desk=actor.organisation, phase=phase, priority=priority)
+
+
+def _open_case(person, *, actor, desk, phase, priority, cycle=None, audit=True) -> Case:
+    phase = _starting_phase(desk, phase)
+    cycle = cycle or current_cycle(desk)
+    now = timezone.now()
+    case = Case.objects.create(
+        reference=_next_reference(desk, timezone.localdate().year),
+        cycle=cycle,
+        person=person,
+        owning_desk=desk,
+        origin_desk=desk if desk.kind == Organisation.Kind.EUROPEAN_DESK else None,
+        phase=phase,
+        phase_changed_at=now,
+        priority=priority or "normal",
+    )
+    if actor.role == Role.CASEWORKER:
+        Assignment.objects.create(case=case, user=actor)
+    if audit:
+        _audit(
+            "case.opened",
+            actor=actor,
+            case=case,
+            detail={"desk": desk.code, "phase": phase, "cycle": str(cycle)},
+        )
+    event(case, "case_opened", actor=actor, phase=phase, desk=desk.name)
+    return case
+
+
+@transaction.atomic
+def add_household_member(
+    case: Case,
+    *,
+    actor,
+    relationship: str,
+    person: dict | None = None,
+    existing: Person | None = None,
+    returning: bool = True,
+) -> HouseholdMember:
+    _require_owner(actor, case)
+    _require_open(case)
+    if existing is None:
+        existing = _create_person(fields=person or {})
+    elif existing.pk == case.person_id or case.household.filter(person=existing).exists():
+        raise ActionError(_("This person is already in the household."))
+    member = HouseholdMember.objects.create(
+        case=case, person=existing, relationship=relationship, returning=returning
+    )
+    _touch_case(case)
+    _audit(
+        "case.household_added",
+        actor=actor,
+        case=case,
+        detail={"relationship": relationship, "member": str(existing.public_id)},
+    )
+    event(case, "household_added", actor=actor, relationship=relationship, name=existing.full_name)
+    return member
+
+
+@transaction.atomic
+def remove_household_member(member: HouseholdMember, *, actor) -> None:
+    case = member.case
+    _require_owner(actor, case)
+    name, relationship = member.person.full_name, member.relationship
+    member.delete()
+    _touch_case(case)
+    _audit("case.household_removed", actor=actor, case=case, detail={"relationship": relationship})
+    event(case, "household_removed", actor=actor, relationship=relationship, name=name)
+
+
+@transaction.atomic
+def assign_caseworker(case: Case, *, actor, user) -> Assignment:
+    _require_owner(actor, case)
+    if not (actor.can(Capability.MANAGE_CASES) or actor.pk == user.pk):
+        raise ActionError(_("Only a coordinator assigns cases to others."), code="forbidden")
+    works_here = Membership.objects.filter(
+        user=user,
+        organisation=case.owning_desk,
+        role__in=[Role.CASEWORKER, Role.COORDINATOR],
+        is_active=True,
+        user__is_active=True,
+    ).exists()
+    if not works_here:
+        raise ActionError(
+            _("Choose someone who works on cases at %(desk)s.") % {"desk": case.owning_desk.name},
+            field="caseworker",
+        )
+    assignment, created = Assignment.objects.get_or_create(case=case, user=user)
+    if created:
+        _touch_case(case)
+        _audit("case.assigned", actor=actor, case=case, detail={"caseworker": user.username})
+        event(case, "assigned", actor=actor, caseworker=user.get_full_name() or user.username)
+    return assignment
+
+
+@transaction.atomic
+def unassign_caseworker(case: Case, *, actor, user) -> None:
+    _require_owner(actor, case)
+    _require(actor, Capability.MANAGE_CASES)
+    deleted, _count = Assignment.objects.filter(case=case, user=user).delete()
+    if deleted:
+        _touch_case(case)
+        _audit("case.unassigned", actor=actor, case=case, detail={"caseworker": user.username})
+        event(case, "unassigned", actor=actor, caseworker=user.get_full_name() or user.username)
+
+
+@transaction.atomic
+def set_priority(case: Case, *, actor, priority: str) -> Case:
+    _require_owner(actor, case)
+    if case.priority == priority:
+        return case
+    changes = diff(case, {"priority": priority})
+    case.priority = priority
+    case.save(update_fields=["priority", "updated_at"])
+    _audit("case.priority_changed", actor=actor, case=case, changes=changes)
+    event(case, "priority_changed", actor=actor, priority=priority)
+    return case
+
+
+def consent_in_force(case: Case, purpose: str, partner=None) -> Consent | None:
+    qs = Consent.objects.filter(case=case, purpose=purpose, withdrawn_at__isnull=True)
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    latest = qs.order_by("-decided_on", "-recorded_at", "-pk").first()
+    return latest if latest is not None and latest.given else None
+
+
+# Which phase may follow which, by an ordinary change of phase. Handover, acceptance, return
+# and closing have their own actions.
+TRANSITIONS = {
+    Phase.INQUIRY: {Phase.INTAKE},
+    Phase.INTAKE: {Phase.INQUIRY, Phase.PREPARATION},
+    Phase.PREPARATION: {Phase.INTAKE, Phase.READY_TO_DEPART},
+    Phase.READY_TO_DEPART: {Phase.PREPARATION},
+    Phase.HANDED_OVER: set(),
+    Phase.RECEPTION: {Phase.REINTEGRATION},
+    Phase.REINTEGRATION: {Phase.RECEPTION, Phase.FOLLOW_UP},
+    Phase.FOLLOW_UP: {Phase.REINTEGRATION},
+    Phase.CLOSED: set(),
+}
+
+
+def phase_problem(case: Case, to: str):
+    """Why the case cannot move to `to` now, as a translated sentence; None when it can."""
+    if case.phase == Phase.HANDED_OVER:
+        return _("The case is waiting for the receiving desk to accept or return it.")
+    if to == Phase.HANDED_OVER:
+        return _("Hand the case over with its own page, which checks consent and the summary.")
+    if to == Phase.CLOSED:
+        return _("Close the case with its own page, which asks for the reason.")
+    if to not in TRANSITIONS.get(case.phase, set()):
+        return _("A case cannot go from %(from)s to %(to)s.") % {
+            "from": Phase(case.phase).label,
+            "to": Phase(to).label,
+        }
+    if to in (Phase.INTAKE, Phase.PREPARATION, Phase.READY_TO_DEPART) or to in NATIONAL_PHASES:
+        if consent_in_force(case, Consent.Purpose.CASE_MANAGEMENT) is None:
+            return _("Record the person's consent to case management first.")
+    if to == Phase.READY_TO_DEPART and not case.person.return_country:
+        return _("Record the country the person returns to first.")
+    return None
+
+
+@transaction.atomic
+def change_phase(case: Case, *, actor, to: str, note: str = "") -> Case:
+    _require_owner(actor, case)
+    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    problem = phase_problem(case, to)
+    if problem:
+        raise ActionError(problem, field="phase")
+    changes = diff(case, {"phase": to})
+    case.phase = to
+    case.phase_changed_at = timezone.now()
+    case.save(update_fields=["phase", "phase_changed_at", "updated_at"])
+    _audit("case.phase_changed", actor=actor, case=case, changes=changes, detail={"note": note})
+    event(case, "phase_changed", actor=actor, phase=to, previous=changes["phase"][0], note=note)
+    return case
+
+
+@transaction.atomic
+def close_case(
+    case: Case, *, actor, reason: str, note: str = "", cancel_open_tasks: bool = False
+) -> Case:
+    _require_owner(actor, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.phase == Phase.CLOSED:
+        raise ActionError(_("This case is already closed."), code="already_done")
+    if case.phase == Phase.HANDED_OVER:
+        raise ActionError(_("The case is waiting for the receiving desk to accept or return it."))
+    if not reason:
+        raise ActionError(_("Choose the reason for closing the case"), field="reason")
+    open_tasks = Task.objects.filter(case=case, status=Task.Status.OPEN)
+    count = open_tasks.count()
+    if count and not cancel_open_tasks:
+        raise ActionError(
+            _("The case has open tasks. Confirm that they should be cancelled."),
+            field="cancel_open_tasks",
+        )
+    open_tasks.update(status=Task.Status.CANCELLED, completed_at=timezone.now(), completed_by=actor)
+    previous = case.phase
+    case.phase = Phase.CLOSED
+    case.closed_reason = reason
+    case.phase_changed_at = timezone.now()
+    case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at"])
+    _audit(
+        "case.closed",
+        actor=actor,
+        case=case,
+        changes={"phase": [previous, Phase.CLOSED]},
+        detail={"reason": reason, "note": note, "tasks_cancelled": count},
+    )
+    event(case, "closed", actor=actor, reason=reason, note=note, tasks_cancelled=count)
+    return case
+
+
+@transaction.atomic
+def reopen_case(case: Case, *, actor, note: str = "") -> Case:
+    _require_owner(actor, case)
+    _require(actor, Capability.MANAGE_CASES)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.phase != Phase.CLOSED:
+        raise ActionError(_("This case is open."), code="already_done")
+    last = CaseEvent.objects.filter(case=case, kind="closed").order_by("-occurred_at").first()
+    # Back to where it was; a national desk's case reopens in reintegration at the latest.
+    phase = Phase.REINTEGRATION if case.owning_desk.kind == "national_desk" else Phase.PREPARATION
+    previous_closing = last.params.get("reason") if last else ""
+    case.phase = phase
+    case.closed_reason = ""
+    case.phase_changed_at = timezone.now()
+    case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at"])
+    _audit(
+        "case.reopened",
+        actor=actor,
+        case=case,
+        detail={"phase": phase, "note": note, "was_closed_as": previous_closing},
+    )
+    event(case, "reopened", actor=actor, phase=phase, note=note)
+    return case
+
+
+# Vulnerability, sensitivity, needs
+
+
+@transaction.atomic
+def record_vulnerability(case: Case, *, actor, categories: list[str], notes: str = "") -> Case:
+    """A new profile; GBV or trafficking marks the case sensitive. Only a coordinator can
+    remove the flag later (remove_sensitive_flag), so it never silently goes away."""
+    _require_owner(actor, case)
+    categories = sorted(set(categories))
+    VulnerabilityProfile.objects.create(
+        case=case, categories=categories, notes=notes, recorded_by=actor
+    )
+    previous = case.vulnerability_codes
+    case.vulnerabilities = "," + ",".join(categories) + "," if categories else ""
+    fields = ["vulnerabilities", "updated_at"]
+    became_sensitive = bool(SENSITIVE_VULNERABILITIES & set(categories)) and not case.sensitive
+    if became_sensitive:
+        case.sensitive = True
+        fields.append("sensitive")
+    case.save(update_fields=fields)
+    _audit(
+        "case.vulnerability_recorded",
+        actor=actor,
+        case=case,
+        changes={"vulnerabilities": [previous, categories]},
+        detail={"became_sensitive": became_sensitive},
+    )
+    event(case, "vulnerability_recorded", actor=actor, became_sensitive=became_sensitive)
+    return case
+
+
+@transaction.atomic
+def mark_sensitive(case: Case, *, actor, reason: str) -> Case:
+    _require_owner(actor, case)
+    if case.sensitive:
+        return case
+    case.sensitive = True
+    case.save(update_fields=["sensitive", "updated_at"])
+    _audit("case.marked_sensitive", actor=actor, case=case, detail={"reason": reason})
+    event(case, "marked_sensitive", actor=actor)
+    return case
+
+
+@transaction.atomic
+def remove_sensitive_flag(case: Case, *, actor, reason: str) -> Case:
+    _require_owner(actor, case)
+    _require(actor, Capability.MANAGE_CASES)
+    if not reason.strip():
+        raise ActionError(_("Enter the reason for removing the flag"), field="reason")
+    if not case.sensitive:
+        raise ActionError(_("This case is not marked sensitive."), code="already_done")
+    case.sensitive = False
+    case.save(update_fields=["sensitive", "updated_at"])
+    _audit("case.sensitive_removed", actor=actor, case=case, detail={"reason": reason})
+    event(case, "sensitive_removed", actor=actor, reason=reason)
+    return case
+
+
+@transaction.atomic
+def record_assessment(
+    case: Case, *, actor, assessed_on, summary: str = "", **scores
+) -> NeedsAssessment:
+    _require_owner(actor, case)
+    _require_open(case)
+    assessment = NeedsAssessment.objects.create(
+        case=case, assessed_on=assessed_on, summary=summary, assessed_by=actor, **scores
+    )
+    _touch_case(case)
+    _audit("case.assessment_recorded", actor=actor, case=case, detail=scores)
+    event(case, "assessment_recorded", actor=actor)
+    return assessment
+
+
+# Consent
+
+
+@transaction.atomic
+def record_consent(
+    case: Case,
+    *,
+    actor,
+    purpose: str,
+    given: bool,
+    decided_on,
+    method: str,
+    witness: str = "",
+    partner: Organisation | None = None,
+    document: Document | None = None,
+) -> Consent:
+    _require_owner(actor, case)
+    if purpose == Consent.Purpose.PARTNER_SHARING and partner is None:
+        raise ActionError(_("Choose the partner organisation"), field="partner")
+    if purpose != Consent.Purpose.PARTNER_SHARING:
+        partner = None
+    if method == Consent.Method.VERBAL_WITH_WITNESS and not witness.strip():
+        raise ActionError(_("Enter the name of the witness"), field="witness")
+    if decided_on > timezone.localdate():
+        raise ActionError(_("The date of the consent cannot be in the future"), field="decided_on")
+    consent = Consent.objects.create(
+        case=case,
+        purpose=purpose,
+        partner=partner,
+        given=given,
+        decided_on=decided_on,
+        method=method,
+        witness=witness.strip(),
+        document=document,
+        recorded_by=actor,
+    )
+    _touch_case(case)
+    _audit(
+        "consent.recorded",
+        actor=actor,
+        case=case,
+        detail={
+            "purpose": purpose,
+            "given": given,
+            "method": method,
+            "partner": partner.code if partner else "",
+        },
+    )
+    event(
+        case,
+        "consent_given" if given else "consent_refused",
+        actor=actor,
+        purpose=purpose,
+        partner=partner.name if partner else "",
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
+    """Withdrawal takes effect at once. Returns what stopped, as sentences for the page."""
+    case = consent.case
+    _require_owner(actor, case)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ActionError(_("This consent was already withdrawn."), code="already_done")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor
+    consent.withdrawal_note = note
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+    stopped = []
+    if consent.purpose == Consent.Purpose.TRANSFER:
+        pending = Handover.objects.filter(case=case, status=Handover.Status.PENDING).first()
+        if pending is not None:
+            _return_handover(
+                pending, actor=actor, reason=str(_("The person withdrew consent to the transfer."))
+            )
+            stopped.append(
+                str(_("The handover to %(desk)s was withdrawn.") % {"desk": pending.to_desk.name})
+            )
+    # Later apps (referrals) stop what depended on this consent.
+    from retorno.cases import hooks
+
+    for effect in hooks.run_consent_withdrawn(consent, actor=actor):
+        stopped.append(effect)
+    _audit(
+        "consent.withdrawn",
+        actor=actor,
+        case=case,
+        detail={"purpose": consent.purpose, "note": note, "stopped": stopped},
+    )
+    event(case, "consent_withdrawn", actor=actor, purpose=consent.purpose, stopped=stopped)
+    return stopped
+
+
+# Journal
+
+
+@transaction.atomic
+def add_journal_entry(
+    case: Case,
+    *,
+    actor,
+    kind: str,
+    occurred_on,
+    summary: str,
+    duration_minutes: int | None = None,
+    participants: str = "",
+    confidential: bool = False,
+) -> JournalEntry:
+    _require_owner(actor, case)
+    if not summary.strip():
+        raise ActionError(_("Enter a summary"), field="summary")
+    if occurred_on > timezone.localdate():
+        raise ActionError(_("The date cannot be in the future"), field="occurred_on")
+    entry = JournalEntry.objects.create(
+        case=case,
+        kind=kind,
+        occurred_on=occurred_on,
+        summary=summary.strip(),
+        duration_minutes=duration_minutes,
+        participants=participants.strip(),
+        confidential=confidential,
+        author=actor,
+        author_desk=actor.organisation,
+    )
+    _touch_case(case)
+    _audit(
+        "journal.added",
+        actor=actor,
+        case=case,
+        target=case,
+        detail={"kind": kind, "confidential": confidential, "entry": str(entry.public_id)},
+    )
+    event(case, "journal_added", actor=actor, journal_entry=entry, kind=kind, date=str(occurred_on))
+    return entry
+
+
+@transaction.atomic
+def amend_journal_entry(entry: JournalEntry, *, actor, summary: str, reason: str) -> JournalEntry:
+    """A correction is a new entry pointing at the original, which stays readable."""
+    case = entry.case
+    _require_owner(actor, case)
+    if hasattr(entry, "amendment"):
+        raise ActionError(_("This entry was already corrected. Correct the latest version."))
+    if entry.author_id != actor.pk and not actor.can(Capability.MANAGE_CASES):
+        raise ActionError(
+            _("Only the author or a coordinator can correct an entry."), code="forbidden"
+        )
+    if not reason.strip():
+        raise ActionError(_("Say why the entry is corrected"), field="reason")
+    if not summary.strip():
+        raise ActionError(_("Enter a summary"), field="summary")
+    amendment = JournalEntry.objects.create(
+        case=case,
+        kind=entry.kind,
+        occurred_on=entry.occurred_on,
+        duration_minutes=entry.duration_minutes,
+        participants=entry.participants,
+        summary=summary.strip(),
+        confidential=entry.confidential,
+        author=actor,
+        author_desk=actor.organisation,
+        amends=entry,
+        amendment_reason=reason.strip(),
+    )
+    _audit(
+        "journal.amended",
+        actor=actor,
+        case=case,
+        detail={
+            "entry": str(entry.public_id),
+            "amendment": str(amendment.public_id),
+            "reason": reason,
+        },
+    )
+    event(case, "journal_amended", actor=actor, journal_entry=amendment, kind=entry.kind)
+    return amendment
+
+
+# Tasks
+
+
+@transaction.atomic
+def create_task(case: Case, *, actor, title: str, assignee, due_on, notes: str = "") -> Task:
+    _require_owner(actor, case)
+    _require_open(case)
+    if (
+        assignee.pk != actor.pk
+        and not Membership.objects.filter(
+            user=assignee, organisation=case.owning_desk, is_active=True, user__is_active=True
+        ).exists()
+    ):
+        raise ActionError(
+            _("Choose someone who works at %(desk)s.") % {"desk": case.owning_desk.name},
+            field="assignee",
+        )
+    task = Task.objects.create(
+        case=case,
+        title=title.strip(),
+        notes=notes,
+        assignee=assignee,
+        desk=case.owning_desk,
+        due_on=due_on,
+        created_by=actor,
+    )
+    _touch_case(case)
+    _audit(
+        "task.created",
+        actor=actor,
+        case=case,
+        detail={"task": str(task.public_id), "assignee": assignee.username, "due": str(due_on)},
+    )
+    event(
+        case,
+        "task_created",
+        actor=actor,
+        title=task.title,
+        assignee=assignee.get_full_name(),
+        due=str(due_on),
+    )
+    return task
+
+
+@transaction.atomic
+def complete_task(task: Task, *, actor) -> Task:
+    _require_owner(actor, task.case)
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status != Task.Status.OPEN:
+        raise ActionError(_("This task is already done."), code="already_done")
+    task.status = Task.Status.DONE
+    task.completed_at = timezone.now()
+    task.completed_by = actor
+    task.save(update_fields=["status", "completed_at", "completed_by"])
+    _touch_case(task.case)
+    _audit("task.completed", actor=actor, case=task.case, detail={"task": str(task.public_id)})
+    event(task.case, "task_completed", actor=actor, title=task.title)
+    return task
+
+
+@transaction.atomic
+def reopen_task(task: Task, *, actor) -> Task:
+    _require_owner(actor, task.case)
+    _require_open(task.case)
+    if task.status == Task.Status.OPEN:
+        return task
+    task.status = Task.Status.OPEN
+    task.completed_at = None
+    task.completed_by = None
+    task.save(update_fields=["status", "completed_at", "completed_by"])
+    _audit("task.reopened", actor=actor, case=task.case, detail={"task": str(task.public_id)})
+    event(task.case, "task_reopened", actor=actor, title=task.title)
+    return task
+
+
+# Documents
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+ALLOWED_DOCUMENT_TYPES = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+}
+
+
+def sniff_document_type(head: bytes) -> str | None:
+    """The real type of a file from its first bytes, or None when it is not one we accept."""
+    import filetype
+
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    mime = kind.mime
+    if mime == "application/x-ole-storage":  # old Word and Excel files share one container
+        mime = "application/msword"
+    return mime if mime in ALLOWED_DOCUMENT_TYPES else None
+
+
+@transaction.atomic
+def upload_document(case: Case, *, actor, uploaded_file, kind: str, title: str) -> Document:
+    _require_owner(actor, case)
+    if uploaded_file.size > MAX_DOCUMENT_BYTES:
+        raise ActionError(_("The file must be smaller than 10 MB"), field="file")
+    if uploaded_file.size == 0:
+        raise ActionError(_("The file is empty"), field="file")
+    head = uploaded_file.read(8192)
+    uploaded_file.seek(0)
+    content_type = sniff_document_type(head)
+    if content_type is None:
+        raise ActionError(
+            _("The file must be a PDF, an image (JPG, PNG, WEBP, HEIC) or an office document"),
+            field="file",
+        )
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    document = Document(
+        case=case,
+        kind=kind,
+        title=(title or uploaded_file.name).strip()[:200],
+        original_name=uploaded_file.name[:255],
+        content_type=content_type,
+        size=uploaded_file.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    document.file.save(document.public_id.hex, uploaded_file, save=False)
+    document.save()
+    _touch_case(case)
+    _audit(
+        "document.uploaded",
+        actor=actor,
+        case=case,
+        detail={"document": str(document.public_id), "kind": kind, "type": content_type},
+    )
+    event(case, "document_uploaded", actor=actor, title=document.title, kind=kind)
+    return document
+
+
+def record_document_download(document: Document, *, actor) -> None:
+    _audit(
+        "document.downloaded",
+        actor=actor,
+        case=document.case,
+        detail={"document": str(document.public_id), "kind": document.kind},
+    )
+
+
+def record_case_view(case: Case, *, actor, page: str) -> None:
+    """Every read of a person's record is an audit event."""
+    _audit("case.viewed", actor=actor, case=case, detail={"page": page})
+
+
+def record_person_view(person: Person, *, actor, page: str) -> None:
+    _audit("person.viewed", actor=actor, person=person, target=person, detail={"page": page})
+
+
+# Handover
+
+
+@transaction.atomic
+def hand_over_case(
+    case: Case,
+    *,
+    actor,
+    to_desk: Organisation,
+    situation: str,
+    needs: str,
+    travel_date,
+    plan_so_far: str = "",
+    risks: str = "",
+    promises: str = "",
+) -> Handover:
+    _require_owner(actor, case)
+    case = Case.objects.select_for_update().select_related("person", "owning_desk").get(pk=case.pk)
+    if case.phase == Phase.HANDED_OVER:
+        raise ActionError(
+            _("This case was already handed over on %(date)s.")
+            % {"date": _format_date(case.handed_over_at)},
+            code="already_done",
+        )
+    if case.owning_desk.kind != Organisation.Kind.EUROPEAN_DESK:
+        raise ActionError(_("Only a European desk hands a case over."), code="forbidden")
+    if case.phase != Phase.READY_TO_DEPART:
+        raise ActionError(_("Move the case to Ready to depart before handing it over."))
+    consent = consent_in_force(case, Consent.Purpose.TRANSFER)
+    if consent is None:
+        raise ActionError(
+            _("Record the person's consent to transfer the case to the national desk first."),
+            code="no_consent",
+        )
+    if to_desk.kind != Organisation.Kind.NATIONAL_DESK or not to_desk.is_active:
+        raise ActionError(_("Choose a national desk"), field="to_desk")
+    if case.person.return_country and to_desk.country != case.person.return_country:
+        raise ActionError(
+            _("Choose the national desk of the country the person returns to (%(country)s).")
+            % {"country": case.person.return_country.name},
+            field="to_desk",
+        )
+    if not situation.strip():
+        raise ActionError(_("Describe the person's situation"), field="situation")
+    if not needs.strip():
+        raise ActionError(_("Describe the person's needs"), field="needs")
+    handover = Handover.objects.create(
+        case=case,
+        from_desk=case.owning_desk,
+        to_desk=to_desk,
+        situation=situation.strip(),
+        needs=needs.strip(),
+        plan_so_far=plan_so_far.strip(),
+        risks=risks.strip(),
+        promises=promises.strip(),
+        travel_date=travel_date,
+        consent=consent,
+        sent_by=actor,
+    )
+    previous = case.phase
+    case.phase = Phase.HANDED_OVER
+    case.phase_changed_at = timezone.now()
+    case.handed_over_at = case.phase_changed_at
+    case.travel_date = travel_date
+    case.save(
+        update_fields=["phase", "phase_changed_at", "handed_over_at", "travel_date", "updated_at"]
+    )
+    _audit(
+        "case.handed_over",
+        actor=actor,
+        case=case,
+        changes={"phase": [previous, Phase.HANDED_OVER]},
+        detail={"to": to_desk.code, "handover": str(handover.public_id)},
+    )
+    event(case, "handed_over", actor=actor, to_desk=to_desk.name, travel_date=str(travel_date))
+    transaction.on_commit(lambda: _notify_receiving_desk(handover))
+    return handover
+
+
+def _format_date(value) -> str:
+    from django.utils.formats import date_format
+
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    return date_format(value, "DATE_FORMAT")
+
+
+def _notify_receiving_desk(handover: Handover) -> None:
+    """Emails the receiving coordinators; no names, only the reference and a link."""
+    coordinators = Membership.objects.filter(
+        organisation=handover.to_desk,
+        role=Role.COORDINATOR,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    link = settings.SITE_URL + reverse("cases:handover", args=[handover.public_id])
+    for membership in coordinators:
+        user = membership.user
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language or "es"):
+            context = {"handover": handover, "link": link, "user": user}
+            subject = render_to_string("cases/email/handover_subject.txt", context).strip()
+            body = render_to_string("cases/email/handover_message.txt", context)
+        send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
+    handover = (
+        Handover.objects.select_for_update().select_related("case", "to_desk").get(pk=handover.pk)
+    )
+    case = handover.case
+    _require(actor, Capability.MANAGE_CASES)
+    if actor.organisation is None or handover.to_desk_id != actor.organisation.pk:
+        raise ActionError(_("Only the receiving desk's coordinators decide."), code="forbidden")
+    if handover.status != Handover.Status.PENDING:
+        raise ActionError(
+            _("This handover was already decided on %(date)s.")
+            % {"date": _format_date(handover.decided_at)},
+            code="already_done",
+        )
+    works_here = Membership.objects.filter(
+        user=caseworker,
+        organisation=handover.to_desk,
+        role__in=[Role.CASEWORKER, Role.COORDINATOR],
+        is_active=True,
+    ).exists()
+    if not works_here:
+        raise ActionError(
+            _("Choose a caseworker of %(desk)s.") % {"desk": handover.to_desk.name},
+            field="caseworker",
+        )
+    handover.status = Handover.Status.ACCEPTED
+    handover.decided_by = actor
+    handover.decided_at = timezone.now()
+    handover.save(update_fields=["status", "decided_by", "decided_at"])
+    from_desk = case.owning_desk
+    Assignment.objects.filter(case=case).delete()
+    Assignment.objects.create(case=case, user=caseworker)
+    case.owning_desk = handover.to_desk
+    case.phase = Phase.RECEPTION
+    case.phase_changed_at = handover.decided_at
+    case.save(update_fields=["owning_desk", "phase", "phase_changed_at", "updated_at"])
+    _audit(
+        "case.handover_accepted",
+        actor=actor,
+        case=case,
+        changes={
+            "owning_desk": [from_desk.code, handover.to_desk.code],
+            "phase": [Phase.HANDED_OVER, Phase.RECEPTION],
+        },
+        detail={"caseworker": caseworker.username, "handover": str(handover.public_id)},
+    )
+    event(
+        case,
+        "handover_accepted",
+        actor=actor,
+        to_desk=handover.to_desk.name,
+        from_desk=from_desk.name,
+        caseworker=caseworker.get_full_name() or caseworker.username,
+    )
+    return case
+
+
+@transaction.atomic
+def return_handover(handover: Handover, *, actor, reason: str) -> Case:
+    handover = Handover.objects.select_for_update().select_related("case").get(pk=handover.pk)
+    _require(actor, Capability.MANAGE_CASES)
+    if actor.organisation is None or handover.to_desk_id != actor.organisation.pk:
+        raise ActionError(_("Only the receiving desk's coordinators decide."), code="forbidden")
+    if handover.status != Handover.Status.PENDING:
+        raise ActionError(
+            _("This handover was already decided on %(date)s.")
+            % {"date": _format_date(handover.decided_at)},
+            code="already_done",
+        )
+    if not reason.strip():
+        raise ActionError(_("Say why the case is sent back"), field="reason")
+    return _return_handover(handover, actor=actor, reason=reason.strip())
+
+
+def _return_handover(handover: Handover, *, actor, reason: str) -> Case:
+    case = handover.case
+    handover.status = Handover.Status.RETURNED
+    handover.decided_by = actor
+    handover.decided_at = timezone.now()
+    handover.return_reason = reason
+    handover.save(update_fields=["status", "decided_by", "decided_at", "return_reason"])
+    case.phase = Phase.READY_TO_DEPART
+    case.phase_changed_at = handover.decided_at
+    case.handed_over_at = None
+    case.save(update_fields=["phase", "phase_changed_at", "handed_over_at", "updated_at"])
+    _audit(
+        "case.handover_returned",
+        actor=actor,
+        case=case,
+        changes={"phase": [Phase.HANDED_OVER, Phase.READY_TO_DEPART]},
+        detail={"reason": reason, "handover": str(handover.public_id)},
+    )
+    event(case, "handover_returned", actor=actor, to_desk=handover.to_desk.name, reason=reason)
+    return case
+
+
+# Duplicates
+
+
+@transaction.atomic
+def merge_persons(survivor: Person, duplicate: Person, *, actor) -> Person:
+    """Merge two records of the same person. The duplicate's cases, household links, documents
+    and work history move to the survivor; its details fill the survivor's empty fields; the
+    duplicate stays, marked as merged, so nothing is lost."""
+    _require(actor, Capability.MANAGE_CASES)
+    if survivor.pk == duplicate.pk:
+        raise ActionError(_("Choose two different records."))
+    if duplicate.merged_into_id or survivor.merged_into_id:
+        raise ActionError(_("One of these records was already merged."), code="already_done")
+    filled = {}
+    for name in PERSON_FIELDS:
+        mine, theirs = getattr(survivor, name), getattr(duplicate, name)
+        if (mine in ("", None, []) or (name == "languages" and not mine)) and theirs not in (
+            "",
+            None,
+            [],
+        ):
+            filled[name] = theirs
+    moved_cases = list(Case.objects.filter(person=duplicate).values_list("reference", flat=True))
+    Case.objects.filter(person=duplicate).update(person=survivor)
+    for member in HouseholdMember.objects.filter(person=duplicate):
+        if HouseholdMember.objects.filter(case=member.case, person=survivor).exists():
+            member.delete()
+        else:
+            member.person = survivor
+            member.save(update_fields=["person"])
+    survivor_numbers = set(survivor.documents.values_list("number_compact", "type"))
+    for document in IdentityDocument.objects.filter(person=duplicate):
+        if (document.number_compact, document.type) not in survivor_numbers:
+            document.person = survivor
+            document.save(update_fields=["person"])
+    WorkExperience.objects.filter(person=duplicate).update(person=survivor)
+    for name, value in filled.items():
+        setattr(survivor, name, value)
+    survivor.search_name = matching.search_key(
+        survivor.given_names, survivor.first_surname, survivor.second_surname
+    )
+    survivor.version = F("version") + 1
+    survivor.save()
+    duplicate.merged_into = survivor
+    duplicate.save(update_fields=["merged_into", "updated_at"])
+    MatchKey.objects.filter(person=duplicate).delete()
+    _refresh_match_keys(survivor)
+    _audit(
+        "person.merged",
+        actor=actor,
+        person=survivor,
+        target=survivor,
+        changes={k: [None, v] for k, v in filled.items()},
+        detail={"merged": str(duplicate.public_id), "cases_moved": moved_cases},
+    )
+    for case in Case.objects.filter(person=survivor):
+        event(case, "persons_merged", actor=actor)
+    return survivor
+
+
+@transaction.atomic
+def mark_not_duplicate(a: Person, b: Person, *, actor) -> None:
+    _require(actor, Capability.MANAGE_CASES)
+    first, second = sorted((a, b), key=lambda p: p.pk)
+    _obj, created = NotDuplicate.objects.get_or_create(
+        person_a=first, person_b=second, defaults={"decided_by": actor}
+    )
+    if created:
+        _audit(
+            "person.not_duplicate",
+            actor=actor,
+            person=first,
+            target=first,
+            detail={"other": str(second.public_id)},
+        )
+
+
+# Import
+
+
+@transaction.atomic
+def import_persons(*, actor, desk: Organisation, rows, file_name: str = "") -> list[Case]:
+    """Each validated row becomes a person with an open case at the desk, all in one
+    transaction and one audit event. `rows` are importing.PersonRow objects, all valid."""
+    _require(actor, Capability.MANAGE_CASES)
+    if actor.organisation is None or actor.organisation.pk != desk.pk:
+        raise ActionError(_("You can only import into your own desk."), code="forbidden")
+    cycle = current_cycle(desk)
+    phase = _starting_phase(desk, None)
+    cases = []
+    for row in rows:
+        person_fields = {
+            "given_names": row.given_names,
+            "first_surname": row.first_surname,
+            "second_surname": row.second_surname,
+            "sex": row.sex,
+            "birth_year": row.birth.year if row.birth else None,
+            "birth_month": row.birth.month if row.birth else None,
+            "birth_day": row.birth.day if row.birth else None,
+            "nationality": row.nationality,
+            "return_country": row.return_country,
+            "return_city": row.return_city,
+            "email": row.email,
+            "desk_reference": row.reference,
+        }
+        if row.phone_e164:
+            european = desk.kind == Organisation.Kind.EUROPEAN_DESK
+            person_fields["phone_europe" if european else "phone_home"] = row.phone_e164
+        if row.address:
+            european = desk.kind == Organisation.Kind.EUROPEAN_DESK
+            person_fields["address_europe" if european else "address_home"] = row.address
+        documents = []
+        if row.document is not None:
+            documents.append(
+                {
+                    "type": row.document_type or "other",
+                    "number": row.document.number,
+                    "issuing_country": row.document_country,
+                    "verified": row.document.verified,
+                }
+            )
+        person = _create_person(fields=person_fields, documents=documents)
+        cases.append(
+            _open_case(
+                person,
+                actor=actor,
+                desk=desk,
+                phase=phase,
+                priority="normal",
+                cycle=cycle,
+                audit=False,
+            )
+        )
+    record(
+        "persons.imported",
+        actor=actor,
+        detail={"desk": desk.code, "rows": len(cases), "file": file_name},
+    )
+    return cases

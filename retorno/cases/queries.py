@@ -1,0 +1,200 @@
+"""Named reads of cases: the case list, "My work", counts. Each takes a visible queryset."""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.utils import timezone
+
+from retorno.cases import matching
+from retorno.cases.models import Assignment, Case, HouseholdMember, IdentityDocument, Phase, Task
+
+SORTS = {
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "name": ("person__first_surname", "person__second_surname", "person__given_names"),
+    "-name": ("-person__first_surname", "-person__second_surname", "-person__given_names"),
+    "phase": ("phase_rank", "-updated_at"),
+    "-phase": ("-phase_rank", "-updated_at"),
+    "due": (F("next_due").asc(nulls_last=True), "-updated_at"),
+    "-due": (F("next_due").desc(nulls_last=True), "-updated_at"),
+    "updated": ("updated_at",),
+    "-updated": ("-updated_at",),
+}
+DEFAULT_SORT = "-updated"
+
+
+def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Name (accents, case and word order ignored), document number or case reference."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    condition = Q(reference__iexact=text) | Q(person__desk_reference__iexact=text)
+    compact = matching.normalise_document(text)
+    if len(compact) >= 4 and any(c.isdigit() for c in compact):
+        documents = IdentityDocument.objects.filter(
+            person=OuterRef("person"), number_compact=compact
+        )
+        condition |= Q(Exists(documents))
+    tokens = matching.normalise_text(text).split()
+    if tokens:
+        by_name = Q()
+        for token in tokens:
+            by_name &= Q(person__search_name__contains=token)
+        condition |= by_name
+    return qs.filter(condition)
+
+
+def filter_cases(qs: QuerySet[Case], data: dict, *, user=None) -> QuerySet[Case]:
+    if data.get("phase"):
+        qs = qs.filter(phase__in=data["phase"])
+    if data.get("return_country"):
+        qs = qs.filter(person__return_country__in=data["return_country"])
+    if data.get("desk"):
+        qs = qs.filter(owning_desk__in=data["desk"])
+    if data.get("caseworker"):
+        qs = qs.filter(
+            Exists(Assignment.objects.filter(case=OuterRef("pk"), user=data["caseworker"]))
+        )
+    if data.get("mine") and user is not None:
+        qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), user=user)))
+    for code in data.get("vulnerability") or []:
+        qs = qs.filter(vulnerabilities__contains=f",{code},")
+    if data.get("overdue"):
+        overdue = Task.objects.filter(
+            case=OuterRef("pk"), status=Task.Status.OPEN, due_on__lt=timezone.localdate()
+        )
+        qs = qs.filter(Exists(overdue))
+    if data.get("cycle"):
+        qs = qs.filter(cycle=data["cycle"])
+    if data.get("programme"):
+        qs = qs.filter(cycle__programme=data["programme"])
+    if data.get("priority"):
+        qs = qs.filter(priority="high")
+    return qs
+
+
+def annotate_rows(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
+    """What a list row shows, in a constant number of queries: the returnee, desk, next due
+    date, children returning, and (one prefetch) the assigned caseworkers."""
+    next_due = (
+        Task.objects.filter(case=OuterRef("pk"), status=Task.Status.OPEN)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    from django.db.models import Case as When_, IntegerField, When
+
+    rank = When_(
+        *[When(phase=phase, then=Value(i)) for i, phase in enumerate(Phase.values)],
+        output_field=IntegerField(),
+    )
+    children = (
+        HouseholdMember.objects.filter(
+            case=OuterRef("pk"), relationship=HouseholdMember.Relationship.CHILD, returning=True
+        )
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    owned = Q(owning_desk=user.organisation) if getattr(user, "organisation", None) else Q(pk=None)
+    return (
+        qs.select_related("person", "owning_desk")
+        .annotate(
+            next_due=Subquery(next_due),
+            phase_rank=rank,
+            children_returning=Subquery(children),
+            owned_here=_bool(owned),
+        )
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("user").order_by("assigned_at"),
+            )
+        )
+    )
+
+
+def _bool(q: Q):
+    from django.db.models import ExpressionWrapper
+
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def sort_cases(qs: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]), "-pk")
+
+
+def counts_by_phase(qs: QuerySet[Case]) -> dict[str, int]:
+    rows = qs.values("phase").annotate(n=Count("pk"))
+    counts = dict.fromkeys(Phase.values, 0)
+    for row in rows:
+        counts[row["phase"]] = row["n"]
+    return counts
+
+
+def tasks_due(qs: QuerySet[Task], *, user, within_days: int = 7) -> QuerySet[Task]:
+    """Open tasks of the user due within the next week or overdue, most urgent first."""
+    horizon = timezone.localdate() + datetime.timedelta(days=within_days)
+    return (
+        qs.filter(assignee=user, status=Task.Status.OPEN, due_on__lte=horizon)
+        .select_related("case", "case__person")
+        .order_by("due_on", "pk")
+    )
+
+
+def similar_persons(user, record, *, exclude=()) -> tuple[list, bool]:
+    """Persons who look like `record` (a matching.PersonRecord). Returns the matches the user
+    may see, as (person, match) pairs best first, and whether a likely match exists that the
+    user may not see (reported without any detail). Persons whose every case is sensitive are
+    left out of both: for others they do not exist."""
+    from retorno.cases.access import persons_visible_to
+    from retorno.cases.actions import person_record
+    from retorno.cases.models import MatchKey, Person
+
+    keys = matching.blocking_keys(record)
+    if not keys:
+        return [], False
+    candidate_ids = list(
+        MatchKey.objects.filter(key__in=keys)
+        .exclude(person_id__in=exclude)
+        .values_list("person_id", flat=True)
+        .distinct()[:500]
+    )
+    candidates = Person.objects.filter(
+        pk__in=candidate_ids, merged_into__isnull=True
+    ).prefetch_related("documents")
+    by_key = {}
+    pool = []
+    for person in candidates:
+        rec = person_record(person, documents=[d.number for d in person.documents.all()])
+        by_key[rec.key] = person
+        pool.append(rec)
+    found = matching.find_matches_for(record, pool)
+    matched = {}
+    for match in found:
+        other = match.b if match.a == record.key else match.a
+        if other in by_key:
+            matched[by_key[other].pk] = (by_key[other], match)
+    if not matched:
+        return [], False
+    visible = set(persons_visible_to(user).filter(pk__in=matched).values_list("pk", flat=True))
+    hidden = set(matched) - visible
+    hidden_exists = False
+    if hidden:
+        not_only_sensitive = Case.objects.filter(person_id__in=hidden, sensitive=False)
+        member_of_open = HouseholdMember.objects.filter(person_id__in=hidden, case__sensitive=False)
+        hidden_exists = not_only_sensitive.exists() or member_of_open.exists()
+    shown = [matched[pk] for pk in matched if pk in visible]
+    shown.sort(key=lambda pm: -pm[1].score)
+    return shown, hidden_exists

@@ -1,0 +1,55 @@
+from django import template
+
+from retorno.cases import matching
+
+register = template.Library()
+
+
+@register.filter
+def reason_label(code):
+    return matching.REASONS.get(code, code)
+
+
+@register.filter
+def due_phrase(due, today):
+    """ "Due 3 June · 2 days overdue", "Due today", "Due in 3 days" (MoJ contextual date)."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    if due is None:
+        return ""
+    days = (due - today).days
+    when = date_format(due, "j F")
+    if days < 0:
+        late = -days
+        return ngettext(
+            "Due %(date)s · %(n)s day overdue", "Due %(date)s · %(n)s days overdue", late
+        ) % {"date": when, "n": late}
+    if days == 0:
+        return _("Due today")
+    return ngettext("Due %(date)s · in %(n)s day", "Due %(date)s · in %(n)s days", days) % {
+        "date": when,
+        "n": days,
+    }
+
+
+@register.filter
+def phone(e164):
+    """+51987654321 -> +51 987 654 321"""
+    if not e164:
+        return ""
+    from retorno.cases.validation import format_phone
+
+    try:
+        return format_phone(e164)
+    except Exception:  # noqa: BLE001 - an unparsable stored value is shown as it is
+        return e164
+
+
+@register.filter
+def languages(codes):
+    from retorno.cases.forms import LANGUAGES
+
+    names = dict(LANGUAGES)
+    return ", ".join(str(names.get(code, code)) for code in codes or [])

@@ -1,0 +1,1 @@
+"""Pages for persons and cases, one module per part of the case record."""

@@ -1,0 +1,114 @@
+"""What every case sub-page shares: the identity bar, the phase tracker, the sub-navigation,
+and the audit event that records the read."""
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from retorno.accounts.roles import Capability
+from retorno.cases import access, actions
+from retorno.cases.models import PHASE_ORDER, Case, Handover, HouseholdMember, Phase, Task
+
+TABS = [
+    ("summary", _("Summary"), "cases:case"),
+    ("household", _("Household"), "cases:household"),
+    ("consent", _("Consent"), "cases:consent"),
+    ("journal", _("Journal"), "cases:journal"),
+    ("documents", _("Documents"), "cases:documents"),
+    ("timeline", _("Timeline"), "cases:timeline"),
+]
+
+# Later apps (plans, referrals) add their tabs here from AppConfig.ready().
+EXTRA_TABS: list[tuple[str, str, str, int]] = []
+
+
+def register_tab(code, label, url_name, *, position: int) -> None:
+    if not any(t[0] == code for t in EXTRA_TABS):
+        EXTRA_TABS.append((code, label, url_name, position))
+
+
+def tabs_for(case: Case) -> list[tuple]:
+    tabs = list(TABS)
+    for code, label, url_name, position in sorted(EXTRA_TABS, key=lambda t: t[3]):
+        tabs.insert(position, (code, label, url_name))
+    return tabs
+
+
+def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> dict:
+    user = request.user
+    if record_view:
+        actions.record_case_view(case, actor=user, page=tab)
+    household = list(
+        HouseholdMember.objects.filter(case=case, returning=True)
+        .values("relationship")
+        .annotate(n=Count("pk"))
+    )
+    children = sum(h["n"] for h in household if h["relationship"] == "child")
+    others = sum(h["n"] for h in household if h["relationship"] != "child")
+    caseworkers = [a.user for a in case.assignments.select_related("user").order_by("assigned_at")]
+    pending = (
+        Handover.objects.filter(case=case, status=Handover.Status.PENDING)
+        .select_related("to_desk")
+        .first()
+    )
+    is_owner = case.access == access.FULL and case.owning_desk_id == user.organisation.pk
+    overdue = Task.objects.filter(case=case, status=Task.Status.OPEN, due_on__lt=_today()).count()
+    tabs = []
+    if case.access == access.FULL:
+        for code, label, url_name in tabs_for(case):
+            tabs.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "url": reverse(url_name, args=[case.public_id]),
+                    "current": code == tab,
+                }
+            )
+    phases = [
+        {"code": code, "label": Phase(code).label, "number": i + 1, "current": code == case.phase}
+        for i, code in enumerate(PHASE_ORDER)
+    ]
+    return {
+        "case": case,
+        "person": case.person,
+        "tab": tab,
+        "tabs": tabs,
+        "phases": phases,
+        "children": children,
+        "other_members": others,
+        "caseworkers": caseworkers,
+        "pending_handover": pending,
+        "is_owner": is_owner and case.access == access.FULL,
+        "is_coordinator": user.can(Capability.MANAGE_CASES),
+        "overdue_tasks": overdue,
+        "read_only": not is_owner,
+        "primary_action": _primary_action(case, user, is_owner, pending),
+    }
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _primary_action(case, user, is_owner, pending):
+    """The one action that fits the phase, as (label, url), or None."""
+    if pending is not None:
+        if user.can(Capability.MANAGE_CASES) and pending.to_desk_id == user.organisation.pk:
+            return (_("Accept handover"), reverse("cases:handover", args=[pending.public_id]))
+        return None
+    if not is_owner:
+        return None
+    if case.phase == Phase.READY_TO_DEPART:
+        return (_("Hand over case"), reverse("cases:handover_start", args=[case.public_id]))
+    if case.phase == Phase.CLOSED:
+        return None
+    if case.phase == Phase.FOLLOW_UP:
+        return (_("Close case"), reverse("cases:close", args=[case.public_id]))
+    return (_("Change phase"), reverse("cases:phase", args=[case.public_id]))
+
+
+def title_for(case: Case, page: str) -> str:
+    """Titles carry the reference, never a name (UX §3.6)."""
+    return _("%(page)s – Case %(reference)s") % {"page": page, "reference": case.reference}
