@@ -12,14 +12,56 @@ from retorno.api import errors as api_errors
 @login_required
 def home(request):
     user = request.user
-    return render(
-        request,
-        "home.html",
-        {
-            "membership": user.membership,
-            "capabilities": [c for c in Capability if user.membership is not None and user.can(c)],
-        },
+    context = {
+        "membership": user.membership,
+        "capabilities": [c for c in Capability if user.membership is not None and user.can(c)],
+    }
+    if user.membership is not None and user.can(Capability.WORK_CASES):
+        context.update(my_work(user))
+        return render(request, "cases/my_work.html", context)
+    return render(request, "home.html", context)
+
+
+def my_work(user) -> dict:
+    """ "Needs your attention" first, then my cases by phase (UX §2.2)."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from retorno.cases import access as case_access
+    from retorno.cases import queries as case_queries
+    from retorno.cases.models import Assignment, Phase
+
+    today = timezone.localdate()
+    tasks = list(case_queries.tasks_due(case_access.tasks_visible_to(user), user=user)[:20])
+    handovers = list(
+        case_access.handovers_waiting_for(user)
+        .select_related("case", "from_desk")
+        .order_by("sent_at")[:20]
     )
+    mine = case_access.cases_visible_to(user).filter(
+        Exists(Assignment.objects.filter(case=OuterRef("pk"), user=user))
+    )
+    my_counts = case_queries.counts_by_phase(mine)
+    desk_counts = None
+    if user.can(Capability.MANAGE_CASES):
+        desk_counts = case_queries.counts_by_phase(case_access.cases_visible_to(user))
+    phases = [
+        {
+            "code": code,
+            "label": Phase(code).label,
+            "mine": my_counts[code],
+            "desk": desk_counts[code] if desk_counts else None,
+        }
+        for code in Phase.values
+    ]
+    return {
+        "today": today,
+        "attention_tasks": tasks,
+        "attention_handovers": handovers,
+        "phases": phases,
+        "is_coordinator": user.can(Capability.MANAGE_CASES),
+        "my_total": sum(my_counts.values()) - my_counts[Phase.CLOSED],
+    }
 
 
 @login_required

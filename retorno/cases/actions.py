@@ -20,7 +20,6 @@ from retorno.accounts.roles import Capability, Role
 from retorno.audit.events import diff, record
 from retorno.cases import matching
 from retorno.cases.models import (
-    EUROPEAN_PHASES,
     NATIONAL_PHASES,
     SENSITIVE_VULNERABILITIES,
     Assignment,
@@ -65,11 +64,11 @@ def _require_open(case: Case) -> None:
         raise ActionError(_("This case is closed. Reopen it first."), code="closed")
 
 
-def event(case: Case, kind: str, *, actor, journal_entry=None, **params) -> CaseEvent:
+def event(case: Case, event_kind: str, /, *, actor, journal_entry=None, **params) -> CaseEvent:
     """A line on the case's timeline."""
     return CaseEvent.objects.create(
         case=case,
-        kind=kind,
+        kind=event_kind,
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.get_full_name() or actor.get_username()) if actor is not None else "",
         actor_desk=getattr(actor, "organisation", None) if actor is not None else None,

@@ -15,7 +15,9 @@ class CasesConfig(AppConfig):
         register(Section(_("Cases"), "cases:list", Capability.WORK_CASES), before="audit:events")
         register(Section(_("Tasks"), "cases:tasks", Capability.WORK_CASES), before="audit:events")
         register(
-            Section(_("Handovers"), "cases:handovers", Capability.MANAGE_CASES, badge_key="handovers"),
+            Section(
+                _("Handovers"), "cases:handovers", Capability.MANAGE_CASES, badge_key="handovers"
+            ),
             before="audit:events",
         )
         register(

@@ -10,8 +10,17 @@ Two steps, neither of which touches the database:
 
 The caller imports nothing while ``result.errors`` is not empty: the desk fixes the listed lines
 and uploads the file again. Warnings do not block an import; they are shown so the desk can
-check the values: a document number whose check digit does not match is kept, marked as
-unverified, because one mistyped digit should not block a whole desk's import.
+check the values:
+
+- a document number that fails its country's format or check digit is kept, marked as
+  unverified, because one mistyped digit should not block a whole desk's import (characters
+  no document number has, or more than 30 of them, are still errors);
+- a phone number with its own country code, of the right length but in a range the phone
+  metadata does not know, is kept (a number without a country code must be valid in the
+  desk's country or the return country, or it is an error: guessing would store wrong numbers);
+- a document type or country without a document number is dropped.
+
+A national_id without a document_country is checked against the nationality.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -206,7 +216,10 @@ def read_rows(uploaded_name: str, content: bytes) -> list[RawRow]:
         )
     else:
         table = _csv_rows(content)
-    return _rows_under_header(table)
+    try:
+        return _rows_under_header(table)
+    finally:
+        table.close()  # an XLSX workbook's file is closed even when reading stops early
 
 
 def _not_a_spreadsheet() -> ImportFileError:
@@ -249,8 +262,10 @@ def _csv_rows(content: bytes):
     which shows a quoted value spanning several text lines as one row."""
     text = _decode(content)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    line = 0
     try:
-        for line, cells in enumerate(reader, start=1):
+        for cells in reader:
+            line += 1
             yield line, [cell.strip() for cell in cells]
     except csv.Error:
         raise ImportFileError(
@@ -258,7 +273,7 @@ def _csv_rows(content: bytes):
                 "Row %(line)s of the file cannot be read as CSV; check its quotes, or save "
                 "the file again from the spreadsheet program as CSV or .xlsx"
             )
-            % {"line": reader.line_num}
+            % {"line": line + 1}
         ) from None
 
 
@@ -373,7 +388,7 @@ def _rows_under_header(table) -> list[RawRow]:
                     "The file has more than %(max)s rows of persons; split it into files of "
                     "%(max)s rows or fewer"
                 )
-                % {"max": f"{MAX_ROWS:,}"}
+                % {"max": number_format(MAX_ROWS, force_grouping=True)}
             )
         values = dict.fromkeys(COLUMNS, "")
         extra = []
@@ -537,25 +552,19 @@ def _validate_row(row: RawRow, default_phone_region, references):
                 error("document_number", _message(exc), number)
             else:
                 if document.message:
-                    warnings.append(
-                        RowError(
-                            line,
-                            "document_number",
-                            gettext("%(problem)s. The document is imported marked as unverified.")
-                            % {"problem": document.message},
-                            number,
-                        )
+                    warning(
+                        "document_number",
+                        gettext("%(problem)s. The document is imported marked as unverified.")
+                        % {"problem": document.message},
+                        number,
                     )
     elif values["document_type"] or values["document_country"]:
-        warnings.append(
-            RowError(
-                line,
-                "document_number",
-                gettext(
-                    "There is no document number, so the document type and country on this "
-                    "row are not imported"
-                ),
-            )
+        warning(
+            "document_number",
+            gettext(
+                "There is no document number, so the document type and country on this row "
+                "are not imported"
+            ),
         )
         document_type = document_country = ""
 

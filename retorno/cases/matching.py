@@ -29,6 +29,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -154,7 +155,27 @@ def search_key(given_names: str, first_surname: str, second_surname: str) -> str
 
 # Surname particles: "Montes de Oca", "da Silva", "Del Valle". Left out of token comparison
 # because they are as often dropped, joined ("Dasilva") or capitalised differently as written.
-_PARTICLES = frozenset("de del la las los da das do dos di du der van von y e i".split())
+_PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "la",
+        "las",
+        "los",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "di",
+        "du",
+        "der",
+        "van",
+        "von",
+        "y",
+        "e",
+        "i",
+    ]
+)
 
 # Spanish and Portuguese hypocorisms: full name -> nicknames and short forms commonly used for it.
 # General knowledge, not tuned on any test file; a nickname may belong to several names (Beto).
@@ -307,6 +328,7 @@ _PHONETIC_RULES = [
 _VOWELS = re.compile(r"[aeiou]")
 
 
+@lru_cache(maxsize=65_536)
 def _phonetic(token: str) -> str:
     for pattern, replacement in _PHONETIC_RULES:
         token = pattern.sub(replacement, token)
@@ -536,6 +558,11 @@ class _Alignment:
 
 def _align(xs: tuple[str, ...], ys: tuple[str, ...]) -> _Alignment:
     """Greedy one-to-one matching of name tokens, best pairs first, order ignored."""
+    if len(xs) == 1 and len(ys) == 1:  # the common case, without the bookkeeping
+        sim, kind = _token_similarity(xs[0], ys[0])
+        if sim >= _MIN_TOKEN_SIM:
+            return _Alignment([sim], {kind}, [(0, 0)], 0, 0)
+        return _Alignment([], set(), [], 1, 1)
     candidates = []
     for i, x in enumerate(xs):
         for j, y in enumerate(ys):
@@ -740,8 +767,8 @@ def _same_phone(x: str, y: str) -> bool:
     return x.endswith(y) if len(x) >= len(y) else y.endswith(x)
 
 
-def _features(a: _Prepared, b: _Prepared) -> tuple[Features, _NameComparison]:
-    """Every comparison feature of a pair, and the name comparison behind the name features."""
+def _record_features(a: _Prepared, b: _Prepared) -> Features:
+    """Features from everything but the names: documents, birth date, contacts, sex."""
     features: Features = []
     for feature in (_document_feature(a, b), _date_feature(a, b)):
         if feature:
@@ -753,8 +780,11 @@ def _features(a: _Prepared, b: _Prepared) -> tuple[Features, _NameComparison]:
         features.append(("email_same", 1.0))
     if a.sex in ("female", "male") and b.sex in ("female", "male") and a.sex != b.sex:
         features.append(("sex_diff", 1.0))
-    names = _name_features(a, b)
-    features.extend(names.features)
+    return features
+
+
+def _add_name_features(features: Features, names: _NameComparison) -> Features:
+    features = features + names.features
     # Twins share surnames and birth date (and often a phone), so those agreements say little
     # once the given names disagree: a separate weight for that combination, instead of
     # pretending, as plain Fellegi-Sunter does, that the comparisons are independent.
@@ -765,7 +795,19 @@ def _features(a: _Prepared, b: _Prepared) -> tuple[Features, _NameComparison]:
         and any(name == "date_same" for name, _value in features)
     ):
         features.append(("twin_like", 1.0))
-    return features, names
+    return features
+
+
+def _features(a: _Prepared, b: _Prepared) -> tuple[Features, _NameComparison]:
+    """Every comparison feature of a pair, and the name comparison behind the name features."""
+    names = _name_features(a, b)
+    return _add_name_features(_record_features(a, b), names), names
+
+
+def _max_name_evidence() -> float:
+    """The most the name comparison can add: an upper bound used to skip hopeless pairs."""
+    positive = ("given_1", "given_2", "given_3", "surname_1", "surname_2", "surname_3")
+    return sum(max(WEIGHTS[f], 0.0) for f in positive) + max(WEIGHTS["twin_like"], 0.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -838,8 +880,18 @@ def _reasons(features: Features, names: _NameComparison) -> tuple[str, ...]:
 _SCORE_SCALE = 1.0
 
 
-def _score_prepared(a: _Prepared, b: _Prepared) -> Match | None:
-    features, names = _features(a, b)
+def _logit(probability: float) -> float:
+    probability = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log(probability / (1 - probability)) * _SCORE_SCALE
+
+
+def _score_prepared(a: _Prepared, b: _Prepared, floor: float | None = None) -> Match | None:
+    """Score a pair; with ``floor`` (a log-odds total), None as soon as it cannot reach it."""
+    features = _record_features(a, b)
+    if floor is not None and PRIOR + _evidence(features) + _max_name_evidence() < floor:
+        return None  # names are the costly part; skip them when even perfect names fall short
+    names = _name_features(a, b)
+    features = _add_name_features(features, names)
     total = PRIOR + _evidence(features)
     score = 1.0 / (1.0 + math.exp(-total / _SCORE_SCALE))
     if score < MIN_SCORE:
@@ -927,12 +979,13 @@ def find_duplicates(
 ) -> list[Match]:
     """Every pair scoring at least ``threshold``, best first, each pair once."""
     prepared = [_prepare(r) for r in records]
+    floor = _logit(max(threshold, MIN_SCORE))
     matches = []
     for i, j in _candidate_pairs(prepared):
         p, q = prepared[i], prepared[j]
         if p.key == q.key:
             continue
-        match = _score_prepared(p, q)
+        match = _score_prepared(p, q, floor)
         if match is not None and match.score >= threshold:
             matches.append(match)
     return _sort_matches(matches)

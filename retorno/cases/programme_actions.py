@@ -26,7 +26,9 @@ def create_programme(*, actor, code: str, name: str, description: str = "") -> P
 
 
 @transaction.atomic
-def create_cycle(programme: Programme, *, actor, name, starts_on, ends_on, target_people, desks=()) -> Cycle:
+def create_cycle(
+    programme: Programme, *, actor, name, starts_on, ends_on, target_people, desks=()
+) -> Cycle:
     _require_admin(actor)
     if Cycle.objects.filter(programme=programme, name=name.strip()).exists():
         raise ActionError(_("This programme already has a cycle with this name."), field="name")
@@ -48,7 +50,9 @@ def create_cycle(programme: Programme, *, actor, name, starts_on, ends_on, targe
 
 
 @transaction.atomic
-def update_cycle(cycle: Cycle, *, actor, name, starts_on, ends_on, target_people, desks=()) -> Cycle:
+def update_cycle(
+    cycle: Cycle, *, actor, name, starts_on, ends_on, target_people, desks=()
+) -> Cycle:
     _require_admin(actor)
     before = {
         "name": cycle.name,

@@ -7,7 +7,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -93,7 +92,8 @@ def annotate_rows(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
         .order_by("due_on")
         .values("due_on")[:1]
     )
-    from django.db.models import Case as When_, IntegerField, When
+    from django.db.models import Case as When_
+    from django.db.models import IntegerField, When
 
     rank = When_(
         *[When(phase=phase, then=Value(i)) for i, phase in enumerate(Phase.values)],

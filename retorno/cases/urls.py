@@ -16,7 +16,11 @@ urlpatterns = [
     path(case + "person/work/add/", record.work_add, name="work_add"),
     path(case + "household/", record.household, name="household"),
     path(case + "household/add/", record.household_add, name="household_add"),
-    path(case + "household/<uuid:member_id>/remove/", record.household_remove, name="household_remove"),
+    path(
+        case + "household/<uuid:member_id>/remove/",
+        record.household_remove,
+        name="household_remove",
+    ),
     path(case + "vulnerability/", record.vulnerability, name="vulnerability"),
     path(case + "assessment/", record.assessment_add, name="assessment_add"),
     path(case + "phase/", record.phase, name="phase"),
@@ -27,7 +31,9 @@ urlpatterns = [
     path(case + "timeline/", record.timeline, name="timeline"),
     path(case + "consent/", work.consent, name="consent"),
     path(case + "consent/record/", work.consent_record, name="consent_record"),
-    path(case + "consent/<uuid:consent_id>/withdraw/", work.consent_withdraw, name="consent_withdraw"),
+    path(
+        case + "consent/<uuid:consent_id>/withdraw/", work.consent_withdraw, name="consent_withdraw"
+    ),
     path(case + "journal/", work.journal, name="journal"),
     path(case + "journal/add/", work.journal_add, name="journal_add"),
     path(case + "journal/<uuid:entry_id>/correct/", work.journal_amend, name="journal_amend"),
@@ -47,6 +53,8 @@ urlpatterns = [
     path("programmes/", programmes.programme_list, name="programmes"),
     path("programmes/new/", programmes.programme_create, name="programme_create"),
     path("programmes/<uuid:programme_id>/", programmes.programme_detail, name="programme"),
-    path("programmes/<uuid:programme_id>/cycles/new/", programmes.cycle_create, name="cycle_create"),
+    path(
+        "programmes/<uuid:programme_id>/cycles/new/", programmes.cycle_create, name="cycle_create"
+    ),
     path("cycles/<uuid:cycle_id>/", programmes.cycle_edit, name="cycle"),
 ]

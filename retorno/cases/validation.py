@@ -209,7 +209,7 @@ def _alnum(value: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", value.upper())
 
 
-def _stdnum(module, *, display: Callable[[str], str] | None = None):
+def _stdnum(module):
     """A check made of a python-stdnum module's validate() and, when it has one, format()."""
 
     def check(number: str) -> tuple[str, str]:
@@ -219,12 +219,7 @@ def _stdnum(module, *, display: Callable[[str], str] | None = None):
             raise _Failed(checksum=True) from None
         except StdnumError:
             raise _Failed() from None
-        if display is not None:
-            shown = display(compact)
-        elif hasattr(module, "format"):
-            shown = module.format(compact)
-        else:
-            shown = compact
+        shown = module.format(compact) if hasattr(module, "format") else compact
         return shown, _alnum(compact)
 
     return check
@@ -311,13 +306,18 @@ def _br_cpf_shaped(number: str) -> bool:
     return len(re.sub(r"\D", "", number)) == 11 and not re.search(r"[A-Za-z]", number)
 
 
+def _has_letters(number: str) -> bool:
+    return any("A" <= c <= "Z" for c in number)
+
+
 def _es_nie_shaped(number: str) -> bool:
     return _alnum(number)[:1] in ("X", "Y", "Z")
 
 
 # (country, document type) -> (scheme, applies). A scheme whose ``applies`` is given checks only
 # numbers of its shape; others are documents of that type the system cannot check (a Brazilian
-# RG, whose format differs by state; a Spanish TIE's card number), and stay unverified.
+# RG, whose format differs by state; a Spanish TIE's card number; a Portuguese Bilhete de
+# Identidade, digits only, where the Cartão de Cidadão ends in letters), and stay unverified.
 _SCHEMES: dict[tuple[str, str], tuple[_Scheme, Callable[[str], bool] | None]] = {
     ("BR", "national_id"): (
         _Scheme(_("Brazilian CPF"), "390.533.447-05", _stdnum(br_cpf)),
@@ -362,7 +362,7 @@ _SCHEMES: dict[tuple[str, str], tuple[_Scheme, Callable[[str], bool] | None]] = 
     ("ES", "tax_id"): (_Scheme(_("Spanish NIF"), "B64717838", _stdnum(es_nif)), None),
     ("PT", "national_id"): (
         _Scheme(_("Portuguese Cartão de Cidadão"), "00000000 0 ZZ4", _stdnum(pt_cc)),
-        None,
+        _has_letters,
     ),
     ("PT", "tax_id"): (_Scheme(_("Portuguese NIF"), "501 964 843", _stdnum(pt_nif)), None),
 }
@@ -609,6 +609,7 @@ def _format_error() -> ValidationError:
 
 _TIME_SUFFIX = re.compile(r"[T ]00:00(:00(\.0+)?)?(Z|[+-]00:?00)?$")
 _DATE_FILLER_WORDS = {"de", "del", "di", "of", "the"}
+_DATE_SEPARATORS = re.compile(r"[\s/.,\-]+")
 
 
 def parse_partial_date(raw: str) -> PartialDate:
@@ -625,8 +626,8 @@ def parse_partial_date(raw: str) -> PartialDate:
     text = _TIME_SUFFIX.sub("", text)  # "1986-03-27 00:00:00" from a spreadsheet
     parts = [
         p
-        for p in re.split(r"[\s/.,\-]+", text)
-        if p and normalise_text(p) not in _DATE_FILLER_WORDS
+        for p in _DATE_SEPARATORS.split(text)
+        if p and (p.isdigit() or normalise_text(p) not in _DATE_FILLER_WORDS)
     ]
     if not parts or len(parts) > 3 or not all(p.isalnum() for p in parts):
         raise _format_error()

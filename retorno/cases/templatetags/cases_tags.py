@@ -43,7 +43,7 @@ def phone(e164):
 
     try:
         return format_phone(e164)
-    except Exception:  # noqa: BLE001 - an unparsable stored value is shown as it is
+    except Exception:
         return e164
 
 

@@ -398,6 +398,14 @@ def test_unreadable_files_are_refused_with_a_reason(content, expected):
     assert file_error(content) == expected
 
 
+def test_csv_that_cannot_be_parsed_names_the_row():
+    content = (HEADER + "\nR1,Ana\n" + 'R2,"' + "x" * 200_000 + '"\n').encode()
+    assert file_error(content) == (
+        "Row 3 of the file cannot be read as CSV; check its quotes, or save the file again "
+        "from the spreadsheet program as CSV or .xlsx"
+    )
+
+
 def test_more_than_20000_rows_is_refused():
     content = (HEADER + "\n" + "R,Ana\n" * 20_001).encode()
     assert file_error(content) == (

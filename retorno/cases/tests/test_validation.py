@@ -219,6 +219,7 @@ def test_failing_numbers_are_refused_when_strict_and_kept_unverified_when_lenien
         ("national_id", "BR", "12.345.678-9"),  # a Brazilian RG: its format differs by state
         ("residence_permit", "IT", "I12345678"),  # permesso di soggiorno
         ("residence_permit", "ES", "E01234567"),  # a TIE card's number, not the NIE
+        ("national_id", "PT", "12345678"),  # an old Bilhete de Identidade
     ],
 )
 def test_numbers_without_a_known_format_are_kept_unverified_without_message(
@@ -270,6 +271,14 @@ def test_document_numbers_that_cannot_be_a_number_are_always_refused(
         with pytest.raises(ValidationError) as excinfo:
             validate_document(document_type, typed, "PE", strict=strict)
         assert message(excinfo) == expected
+
+
+def test_every_example_shown_in_a_message_is_itself_a_valid_number():
+    from retorno.cases.validation import _SCHEMES
+
+    for (country, document_type), (scheme, _applies) in _SCHEMES.items():
+        check = validate_document(document_type, scheme.example, country)
+        assert check.verified, (country, document_type, scheme.example)
 
 
 def test_document_check_is_a_frozen_value():

@@ -49,9 +49,17 @@ def handover_start(request, case_id):
         return redirect("cases:case", case_id=case.public_id)
     consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
     national = Organisation.objects.filter(kind="national_desk", is_active=True)
-    suggested = national.filter(country=case.person.return_country).first() if case.person.return_country else None
+    suggested = (
+        national.filter(country=case.person.return_country).first()
+        if case.person.return_country
+        else None
+    )
     draft = _draft(request, case) or {}
-    initial = {"to_desk": suggested.pk if suggested else None, "travel_date": case.travel_date, **draft}
+    initial = {
+        "to_desk": suggested.pk if suggested else None,
+        "travel_date": case.travel_date,
+        **draft,
+    }
     form = HandoverForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -203,8 +211,10 @@ def handover_accept(request, handover_id):
         else:
             messages.success(
                 request,
-                _("You accepted the handover. %(desk)s now owns case %(reference)s and "
-                  "%(name)s is its caseworker.")
+                _(
+                    "You accepted the handover. %(desk)s now owns case %(reference)s and "
+                    "%(name)s is its caseworker."
+                )
                 % {
                     "desk": handover.to_desk.name,
                     "reference": case.reference,
@@ -233,13 +243,16 @@ def handover_return(request, handover_id):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.return_handover(handover, actor=request.user, reason=form.cleaned_data["reason"])
+            actions.return_handover(
+                handover, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except ActionError as error:
             form_error(form, error)
         else:
             messages.success(
                 request,
-                _("The case is sent back to %(desk)s with your reason.") % {"desk": handover.from_desk.name},
+                _("The case is sent back to %(desk)s with your reason.")
+                % {"desk": handover.from_desk.name},
             )
             return redirect("cases:handovers")
     return render(

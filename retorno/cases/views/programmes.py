@@ -25,7 +25,9 @@ class ProgrammeForm(forms.Form):
         },
     )
     name = forms.CharField(
-        label=gettext_lazy("Name"), max_length=200, error_messages={"required": gettext_lazy("Enter the name")}
+        label=gettext_lazy("Name"),
+        max_length=200,
+        error_messages={"required": gettext_lazy("Enter the name")},
     )
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -34,17 +36,25 @@ class ProgrammeForm(forms.Form):
 
 class CycleForm(forms.Form):
     name = forms.CharField(
-        label=gettext_lazy("Name"), max_length=100, error_messages={"required": gettext_lazy("Enter the name")}
+        label=gettext_lazy("Name"),
+        max_length=100,
+        error_messages={"required": gettext_lazy("Enter the name")},
     )
     starts_on = forms.DateField(
         label=gettext_lazy("Starts on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": gettext_lazy("Enter the start date"), "invalid": gettext_lazy("Enter a real date")},
+        error_messages={
+            "required": gettext_lazy("Enter the start date"),
+            "invalid": gettext_lazy("Enter a real date"),
+        },
     )
     ends_on = forms.DateField(
         label=gettext_lazy("Ends on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": gettext_lazy("Enter the end date"), "invalid": gettext_lazy("Enter a real date")},
+        error_messages={
+            "required": gettext_lazy("Enter the end date"),
+            "invalid": gettext_lazy("Enter a real date"),
+        },
     )
     target_people = forms.IntegerField(
         label=gettext_lazy("People to support"),
@@ -57,7 +67,9 @@ class CycleForm(forms.Form):
     )
     desks = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Desks taking part"),
-        queryset=Organisation.objects.filter(kind__in=["european_desk", "national_desk"], is_active=True),
+        queryset=Organisation.objects.filter(
+            kind__in=["european_desk", "national_desk"], is_active=True
+        ),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -86,7 +98,9 @@ def programme_create(request):
         else:
             messages.success(request, _("The programme is created. Now add its first cycle."))
             return redirect("cases:programme", programme_id=programme.public_id)
-    return render(request, "cases/programme_form.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "cases/programme_form.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @capability_required(Capability.MANAGE_ORGANISATIONS)
@@ -101,7 +115,9 @@ def programme_detail(request, programme_id):
         .annotate(n_cases=Count("cases", distinct=True), n_desks=Count("desks", distinct=True))
         .order_by("-starts_on")
     )
-    return render(request, "cases/programme_detail.html", {"programme": programme, "cycles": cycles})
+    return render(
+        request, "cases/programme_detail.html", {"programme": programme, "cycles": cycles}
+    )
 
 
 @capability_required(Capability.MANAGE_ORGANISATIONS)

@@ -34,7 +34,9 @@ def consent_snapshot(case):
         .order_by("decided_on", "recorded_at", "pk")
     ):
         latest[(consent.purpose, consent.partner_id)] = consent
-    return sorted(latest.values(), key=lambda c: (list(Consent.Purpose.values).index(c.purpose), c.pk))
+    return sorted(
+        latest.values(), key=lambda c: (list(Consent.Purpose.values).index(c.purpose), c.pk)
+    )
 
 
 @capability_required(Capability.WORK_CASES)
@@ -43,7 +45,9 @@ def consent(request, case_id):
     context = case_context(request, case, "consent")
     context["current"] = consent_snapshot(case)
     context["history"] = (
-        Consent.objects.filter(case=case).select_related("partner", "recorded_by").order_by("-recorded_at")
+        Consent.objects.filter(case=case)
+        .select_related("partner", "recorded_by")
+        .order_by("-recorded_at")
     )
     context["missing"] = [
         purpose
@@ -97,7 +101,9 @@ def consent_withdraw(request, case_id, consent_id):
     form.fields["reason"].label = _("Note")
     if request.method == "POST" and form.is_valid():
         try:
-            stopped = actions.withdraw_consent(item, actor=request.user, note=form.cleaned_data["reason"])
+            stopped = actions.withdraw_consent(
+                item, actor=request.user, note=form.cleaned_data["reason"]
+            )
         except ActionError as error:
             form_error(form, error)
         else:
@@ -108,7 +114,9 @@ def consent_withdraw(request, case_id, consent_id):
             return redirect("cases:consent", case_id=case.public_id)
     context = case_context(request, case, "consent", record_view=False)
     context.update({"form": form, "item": item})
-    return render(request, "cases/consent_withdraw.html", context, status=422 if form.errors else 200)
+    return render(
+        request, "cases/consent_withdraw.html", context, status=422 if form.errors else 200
+    )
 
 
 # Journal
@@ -156,12 +164,17 @@ def journal_amend(request, case_id, entry_id):
     if request.method == "POST" and form.is_valid():
         try:
             actions.amend_journal_entry(
-                entry, actor=request.user, summary=form.cleaned_data["summary"], reason=form.cleaned_data["reason"]
+                entry,
+                actor=request.user,
+                summary=form.cleaned_data["summary"],
+                reason=form.cleaned_data["reason"],
             )
         except ActionError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("The correction is saved. The original stays in the journal."))
+            messages.success(
+                request, _("The correction is saved. The original stays in the journal.")
+            )
             return redirect("cases:journal", case_id=case.public_id)
     context = case_context(request, case, "journal", record_view=False)
     context.update({"form": form, "entry": entry})
@@ -174,7 +187,9 @@ def journal_amend(request, case_id, entry_id):
 @capability_required(Capability.WORK_CASES)
 def task_add(request, case_id):
     case = _owned(request, case_id)
-    form = TaskForm(request.POST or None, desk=case.owning_desk, initial={"assignee": request.user.pk})
+    form = TaskForm(
+        request.POST or None, desk=case.owning_desk, initial={"assignee": request.user.pk}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.create_task(case, actor=request.user, **form.cleaned_data)
@@ -211,7 +226,9 @@ def task_done(request, task_id):
 def documents(request, case_id):
     case = access.get_case_for_user(request.user, case_id)
     context = case_context(request, case, "documents")
-    context["documents"] = access.documents_visible_to(request.user, case).select_related("uploaded_by")
+    context["documents"] = access.documents_visible_to(request.user, case).select_related(
+        "uploaded_by"
+    )
     context["numbers"] = case.person.documents.all()
     context["form"] = DocumentForm()
     return render(request, "cases/documents.html", context)
@@ -238,7 +255,9 @@ def document_upload(request, case_id):
     if request.method == "GET":
         return redirect("cases:documents", case_id=case.public_id)
     context = case_context(request, case, "documents", record_view=False)
-    context["documents"] = access.documents_visible_to(request.user, case).select_related("uploaded_by")
+    context["documents"] = access.documents_visible_to(request.user, case).select_related(
+        "uploaded_by"
+    )
     context["numbers"] = case.person.documents.all()
     context["form"] = form
     return render(request, "cases/documents.html", context, status=422)
@@ -259,5 +278,3 @@ def document_download(request, case_id, document_id):
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-

@@ -106,8 +106,10 @@ def form_fields(form, *names):
     groups = getattr(form, "date_groups", {})
     items, seen = [], set()
     for bound in form:
-        if names and bound.name not in names and not any(
-            bound.name == f"{n}{s}" for n in names for s in DATE_PART_SUFFIXES
+        if (
+            names
+            and bound.name not in names
+            and not any(bound.name == f"{n}{s}" for n in names for s in DATE_PART_SUFFIXES)
         ):
             continue
         if bound.is_hidden:

@@ -1,0 +1,159 @@
+"""Who sees which case: the desk, the sensitive rule, the read-only summary after a handover."""
+
+import pytest
+from django.urls import reverse
+
+from retorno.cases import access, actions
+from retorno.cases.tests.factories import handed_over, register
+from retorno.conftest import acting
+
+pytestmark = pytest.mark.django_db
+
+
+def visible(user, case):
+    return access.cases_visible_to(acting(user)).filter(pk=case.pk).exists()
+
+
+def summary_visible(user, case):
+    return access.case_summaries_visible_to(acting(user)).filter(pk=case.pk).exists()
+
+
+def test_a_desk_sees_its_own_cases_only(personas):
+    case = register(personas.ana)
+    assert visible(personas.ana, case) and visible(personas.bruno, case)
+    for other in ("dario", "lucia", "mateo", "carla", "eva", "pia", "admin", "olga"):
+        assert not summary_visible(personas[other], case), other
+
+
+def test_a_sensitive_case_is_seen_only_by_its_caseworkers_and_the_desk_coordinators(
+    personas, as_user
+):
+    case = register(personas.ana)
+    actions.record_vulnerability(case, actor=acting(personas.ana), categories=["trafficking"])
+    from retorno.accounts.actions import invite_user
+
+    giulia = invite_user(
+        personas.org("MIL"),
+        actor=acting(personas.bruno),
+        username="giulia",
+        email="giulia@retorno.example",
+        first_name="Giulia",
+        last_name="Verdi",
+        role="caseworker",
+    )
+    assert visible(personas.ana, case)
+    assert visible(personas.bruno, case)
+    assert not summary_visible(giulia, case)
+    client = as_user(giulia)
+    assert client.get(reverse("cases:case", args=[case.public_id])).status_code == 404
+    page = client.get(reverse("cases:list")).content.decode()
+    assert case.reference not in page
+    assert "Cases (0)" in page
+
+
+def test_after_a_handover_the_sending_desk_reads_only_the_summary(personas, as_user):
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    case = actions.accept_handover(
+        handover, actor=acting(personas.mateo), caseworker=personas.lucia
+    )
+    assert visible(personas.lucia, case)
+    assert not visible(personas.ana, case)
+    assert summary_visible(personas.ana, case)
+    client = as_user(personas.ana)
+    page = client.get(reverse("cases:case", args=[case.public_id])).content.decode()
+    assert "Lima national desk has owned this case since" in page
+    assert "You can read this summary while it is open." in page
+    assert client.get(reverse("cases:journal", args=[case.public_id])).status_code == 404
+    assert client.get(reverse("cases:documents", args=[case.public_id])).status_code == 404
+    assert (
+        client.post(
+            reverse("cases:phase", args=[case.public_id]), {"phase": "reintegration"}
+        ).status_code
+        == 404
+    )
+    # Once the case is closed the summary is gone too.
+    actions.close_case(case, actor=acting(personas.lucia), reason="completed")
+    assert not summary_visible(personas.ana, case)
+
+
+def test_a_sensitive_case_leaves_no_summary_behind_after_handover(personas):
+    case = register(personas.ana)
+    actions.record_vulnerability(case, actor=acting(personas.ana), categories=["gbv"])
+    handover = handed_over(case, personas.ana, personas.org("LIM"))
+    # While waiting, the receiving coordinators see it to decide.
+    assert summary_visible(personas.mateo, handover.case)
+    assert not summary_visible(personas.lucia, handover.case)
+    case = actions.accept_handover(
+        handover, actor=acting(personas.mateo), caseworker=personas.lucia
+    )
+    assert visible(personas.lucia, case)
+    assert not summary_visible(personas.ana, case)
+    assert not summary_visible(personas.bruno, case)
+
+
+def test_a_confidential_entry_does_not_exist_for_other_caseworkers(personas, as_user):
+    from django.utils import timezone
+
+    case = register(personas.ana)
+    actions.assign_caseworker(case, actor=acting(personas.bruno), user=personas.bruno)
+    entry = actions.add_journal_entry(
+        case,
+        actor=acting(personas.ana),
+        kind="psychosocial",
+        occurred_on=timezone.localdate(),
+        summary="Talked about what happened in Milan.",
+        confidential=True,
+    )
+    from retorno.accounts.actions import invite_user
+
+    giulia = invite_user(
+        personas.org("MIL"),
+        actor=acting(personas.bruno),
+        username="giulia",
+        email="giulia@retorno.example",
+        first_name="Giulia",
+        last_name="Verdi",
+        role="caseworker",
+    )
+    assert access.journal_visible_to(acting(personas.ana), case).filter(pk=entry.pk).exists()
+    assert access.journal_visible_to(acting(personas.bruno), case).filter(pk=entry.pk).exists()
+    assert not access.journal_visible_to(acting(giulia), case).exists()
+    page = as_user(giulia).get(reverse("cases:journal", args=[case.public_id])).content.decode()
+    assert "Talked about" not in page
+    assert "Counselling sessions, calls and visits will appear here." in page
+    timeline = (
+        as_user(giulia).get(reverse("cases:timeline", args=[case.public_id])).content.decode()
+    )
+    assert "Psychosocial session" not in timeline
+
+
+def test_similar_persons_never_reveal_a_sensitive_case(personas):
+    from retorno.cases import matching, queries
+
+    case = register(personas.ana)
+    actions.record_vulnerability(case, actor=acting(personas.ana), categories=["gbv"])
+    other = register(personas.dario, given_names="Rosa", first_surname="Flores")
+    record = matching.PersonRecord(
+        key="new",
+        given_names="Maria",
+        first_surname="Quispe",
+        second_surname="Huaman",
+        birth_year=1986,
+        birth_month=3,
+        birth_day=27,
+    )
+    shown, hidden = queries.similar_persons(acting(personas.dario), record)
+    assert shown == [] and hidden is False
+    record2 = matching.PersonRecord(
+        key="new",
+        given_names="Rosa",
+        first_surname="Flores",
+        second_surname="Huamán",
+        birth_year=1986,
+        birth_month=3,
+        birth_day=27,
+    )
+    shown, hidden = queries.similar_persons(acting(personas.ana), record2)
+    assert shown == [] and hidden is True
+    shown, hidden = queries.similar_persons(acting(personas.dario), record2)
+    assert [p.pk for p, _m in shown] == [other.person.pk]
