@@ -613,7 +613,8 @@ def _phone(raw, default_phone_region, return_country, error, warn) -> str:
     numbers, but is in a range the phone metadata does not know, is kept with a warning:
     numbering plans open new ranges before the metadata knows them, and the country is not in
     doubt. A number without a country code must be valid in one of the two countries: guessing
-    would turn an Italian mobile typed without +39 into a wrong Brazilian number.
+    would turn an Italian mobile typed without +39 into a wrong Brazilian number, so such a
+    number is kept as typed, with a warning.
     """
     regions = list(dict.fromkeys(r for r in (default_phone_region, return_country) if r))
     problem = None
@@ -650,5 +651,13 @@ def _phone(raw, default_phone_region, return_country, error, warn) -> str:
             )
             % {"desk": country_name(regions[0]), "return": country_name(regions[1])}
         )
-    error("phone", _message(problem), raw)
-    return ""
+    # Not refused: one unreadable phone must not block a desk's whole list, and dropping it
+    # would lose it. It is kept as typed, with a warning, and the person's page asks for a
+    # valid number the next time the details are saved.
+    warn(
+        "phone",
+        gettext("%(problem)s It is imported as typed; correct it on the person's page.")
+        % {"problem": _message(problem).rstrip(".") + "."},
+        raw,
+    )
+    return " ".join(raw.split())[:30]

@@ -371,9 +371,13 @@ class _Prepared:
     month: int | None
     day: int | None
     documents: tuple[str, ...]  # normalise_document() of each
+    document_cores: tuple[str, ...]  # _document_core() of each
     phones: tuple[str, ...]  # normalise_phone() of each, at least 7 digits
     email: str
     sort_key: str  # orders records inside an oversized block
+
+
+_SEXES = {"female": "female", "f": "female", "male": "male", "m": "male"}
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -405,11 +409,12 @@ def _prepare(record: PersonRecord) -> _Prepared:
         given=_tokens(record.given_names),
         surnames=_tokens(surname_text),
         surname_joined=normalise_text(surname_text).replace(" ", ""),
-        sex=(record.sex or "").strip().lower(),
+        sex=_SEXES.get((record.sex or "").strip().lower(), ""),
         year=year,
         month=month,
         day=day,
         documents=tuple(documents),
+        document_cores=tuple(_document_core(d) for d in documents),
         phones=tuple(phones),
         email=(record.email or "").strip().lower(),
         sort_key=f"{name}|{year or ''}",
@@ -438,14 +443,15 @@ def _document_core(doc: str) -> str:
 
 
 def _keys_of(p: _Prepared) -> list[str]:
+    """The blocking keys of a prepared record, most selective first, at most MAX_KEYS."""
     keys: list[str] = []
 
     def add(key: str) -> None:
         if key not in keys:
             keys.append(key)
 
-    for doc in p.documents[:2]:
-        add("d:" + _document_core(doc))
+    for core in p.document_cores[:2]:
+        add("d:" + (core if len(core) <= 16 else _short_hash(core)))
     for phone in p.phones[:2]:
         add("p:" + phone[-7:])  # 7 digits: a suffix shared by local and international forms
     if p.email:
@@ -456,20 +462,23 @@ def _keys_of(p: _Prepared) -> list[str]:
         add(f"b:{p.year:04d}{low:02d}{high:02d}")
     surname_codes = list(dict.fromkeys(s for s in (_skeleton(t) for t in p.surnames) if s))
     given_code = _skeleton(_canonical_given(p.given[0])) if p.given else ""
-    if p.year:
-        for code in surname_codes[:3]:
-            add(f"s:{code}:{p.year}")
-    if len(surname_codes) >= 2:
-        # Both surnames together, in sorted order (swapped surnames), whatever the birth date
-        # and given name say: catches a typo in the given name and in the birth year at once.
-        add("ss:" + ":".join(sorted(surname_codes[:2])))
     # Given name + surname, in sorted order, so that a given name typed in the surname field
     # (and vice versa) still meets its twin record; nicknames are mapped to the full name first.
+    # No birth date in these keys: they are what finds a record whose date is missing or wrong.
     for code in surname_codes[:2]:
         if given_code:
             add("n:" + ":".join(sorted((given_code, code))))
         elif not p.year:
             add("n:" + code)
+    # Surname + birth year, for each surname (swapped or missing surnames): finds a record whose
+    # given name is a nickname not in the table, or dropped, or typed with a typo.
+    if p.year:
+        for code in surname_codes[:3]:
+            add(f"s:{code}:{p.year}")
+    if len(surname_codes) >= 2:
+        # Both surnames together, in sorted order, whatever the birth date and given name say:
+        # finds a typo in the given name and in the birth year at once.
+        add("ss:" + ":".join(sorted(surname_codes[:2])))
     return keys[:MAX_KEYS]
 
 
@@ -513,7 +522,7 @@ def _token_similarity(x: str, y: str) -> tuple[float, str]:
 
 def _token_similarity_uncached(x: str, y: str) -> tuple[float, str]:
     if len(x) == 1 or len(y) == 1:  # an initial: "A." for "Alejo"
-        return (0.82, _INITIAL) if x[0] == y[0] else (0.0, _INITIAL)
+        return (0.85, _INITIAL) if x[0] == y[0] else (0.0, _INITIAL)
     gx, gy = _NICK_GROUPS.get(x), _NICK_GROUPS.get(y)
     if gx and gy and gx & gy:
         return 0.95, _NICK
@@ -539,12 +548,16 @@ def _token_similarity_uncached(x: str, y: str) -> tuple[float, str]:
 
 
 def _grade(sim: float) -> float:
-    """How much of a token's full weight a similarity earns: 1 at >= 0.95, 0 at the floor."""
+    """How much of a token's full weight a similarity earns: 1 at >= 0.95, 0 at the floor.
+
+    Steep below 0.95, because different names are often that close (Paola/Paula 0.88,
+    María/Martina 0.92) while one typo in a name usually stays above 0.94.
+    """
     if sim >= 0.95:
         return 1.0
-    if sim >= 0.85:
-        return 0.6 + 0.4 * (sim - 0.85) / 0.10
-    return max(0.0, 0.6 * (sim - _MIN_TOKEN_SIM) / 0.05)
+    if sim >= 0.90:
+        return 0.6 + 0.4 * (sim - 0.90) / 0.05
+    return max(0.0, 0.6 * (sim - _MIN_TOKEN_SIM) / 0.10)
 
 
 @dataclass(slots=True)
@@ -619,7 +632,7 @@ WEIGHTS: dict[str, float] = {
     "given_2": 1.0,
     "given_3": 0.5,
     "given_conflict": -2.0,  # per given name on both sides that matches nothing
-    "given_none": -2.0,  # both have given names and none match: siblings, twins
+    "given_none": -3.0,  # both have given names and none match: siblings, twins
     "given_missing": -0.5,  # per given name only one record has (dropped second name)
     # Surnames, both fields together as one bag of tokens. Candidate pairs already share a
     # surname or more, and siblings share both, so a second matching surname adds little
@@ -628,11 +641,12 @@ WEIGHTS: dict[str, float] = {
     "surname_2": 0.0,
     "surname_3": 0.0,
     "surname_conflict": -2.5,
-    "surname_none": -2.0,
+    "surname_none": -3.5,
     "surname_none_both_two": -2.0,
     "surname_missing": -0.5,  # the second surname left out
     "names_swapped": -0.5,  # given names read as surnames and vice versa
-    "twin_like": 0.0,  # given names disagree, surnames and birth date agree
+    # Per birth date or phone shared by records whose surnames agree and given names do not.
+    "relative_like": -2.0,
 }
 
 Features = list[tuple[str, float]]
@@ -686,12 +700,12 @@ class _NameComparison:
 def _name_features(a: _Prepared, b: _Prepared) -> _NameComparison:
     given_f, given_al = _field_features(a.given, b.given, "given")
     sur_f, sur_al = _field_features(a.surnames, b.surnames, "surname")
-    if sur_al is not None and (sur_al.unmatched_x or sur_al.unmatched_y):
-        if _surname_joined_match(a, b):
-            n = min(len(a.surnames), len(b.surnames), 3)
-            joined: Features = [(f"surname_{k + 1}", 1.0) for k in range(n)]
-            if _evidence(joined) > _evidence(sur_f):
-                sur_f = joined
+    unmatched = sur_al is not None and (sur_al.unmatched_x or sur_al.unmatched_y)
+    if unmatched and _surname_joined_match(a, b):
+        n = min(len(a.surnames), len(b.surnames), 3)
+        joined: Features = [(f"surname_{k + 1}", 1.0) for k in range(n)]
+        if _evidence(joined) > _evidence(sur_f):
+            sur_f = joined
     straight = _evidence(given_f) + _evidence(sur_f)
     # Given names typed in the surname field and surnames in the given-name field (FEBRL does
     # this; so do desks copying foreign forms). Tried only when the straight reading is poor.
@@ -699,7 +713,10 @@ def _name_features(a: _Prepared, b: _Prepared) -> _NameComparison:
         xg_f, xg_al = _field_features(a.given, b.surnames, "given")
         xs_f, xs_al = _field_features(a.surnames, b.given, "surname")
         crossed = [*xg_f, *xs_f, ("names_swapped", 1.0)]
-        if _evidence(crossed) > straight:
+        # Only a real swap counts: both crossed fields must match something (a lone fuzzy
+        # match of a given name against a surname is more often chance than a swap).
+        both_match = bool(xg_al and xg_al.sims and xs_al and xs_al.sims)
+        if both_match and _evidence(crossed) > straight:
             return _NameComparison(crossed, xg_al, xs_al, True)
     return _NameComparison([*given_f, *sur_f], given_al, sur_al, False)
 
@@ -749,10 +766,8 @@ def _document_feature(a: _Prepared, b: _Prepared) -> str | None:
     if not a.documents or not b.documents:
         return None
     near = False
-    for x in a.documents:
-        cx = _document_core(x)
-        for y in b.documents:
-            cy = _document_core(y)
+    for x, cx in zip(a.documents, a.document_cores, strict=True):
+        for y, cy in zip(b.documents, b.document_cores, strict=True):
             if x == y or cx == cy:
                 return "doc_same"
             if min(len(x), len(y)) >= 5 and (
@@ -778,23 +793,22 @@ def _record_features(a: _Prepared, b: _Prepared) -> Features:
         features.append(("phone_same" if same else "phone_diff", 1.0))
     if a.email and a.email == b.email:
         features.append(("email_same", 1.0))
-    if a.sex in ("female", "male") and b.sex in ("female", "male") and a.sex != b.sex:
+    if a.sex and b.sex and a.sex != b.sex:
         features.append(("sex_diff", 1.0))
     return features
 
 
 def _add_name_features(features: Features, names: _NameComparison) -> Features:
     features = features + names.features
-    # Twins share surnames and birth date (and often a phone), so those agreements say little
-    # once the given names disagree: a separate weight for that combination, instead of
-    # pretending, as plain Fellegi-Sunter does, that the comparisons are independent.
-    kinds = {name for name, _value in names.features}
-    if (
-        ("given_none" in kinds or "given_conflict" in kinds)
-        and "surname_1" in kinds
-        and any(name == "date_same" for name, _value in features)
-    ):
-        features.append(("twin_like", 1.0))
+    # Relatives share surnames, and twins a birth date; families often share a phone. Once the
+    # given names disagree, those agreements are what a sibling would show too, so each one
+    # is partly taken back here instead of pretending, as plain Fellegi-Sunter does, that
+    # the comparisons are independent.
+    kinds = {name for name, _value in features}
+    if ("given_none" in kinds or "given_conflict" in kinds) and "surname_1" in kinds:
+        shared = ("date_same" in kinds) + ("phone_same" in kinds)
+        if shared:
+            features.append(("relative_like", float(shared)))
     return features
 
 
@@ -807,7 +821,7 @@ def _features(a: _Prepared, b: _Prepared) -> tuple[Features, _NameComparison]:
 def _max_name_evidence() -> float:
     """The most the name comparison can add: an upper bound used to skip hopeless pairs."""
     positive = ("given_1", "given_2", "given_3", "surname_1", "surname_2", "surname_3")
-    return sum(max(WEIGHTS[f], 0.0) for f in positive) + max(WEIGHTS["twin_like"], 0.0)
+    return sum(max(WEIGHTS[f], 0.0) for f in positive) + max(WEIGHTS["relative_like"], 0.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -858,9 +872,14 @@ def _reasons(features: Features, names: _NameComparison) -> tuple[str, ...]:
         if names.swapped:
             weighted.append(("names_swapped", 0.01))
         sur, given = names.surnames, names.given
-        if sur is not None and not names.swapped and len(sur.pairs) >= 2:
-            if any(i > j for i, j in sur.pairs) and any(i < j for i, j in sur.pairs):
-                weighted.append(("surnames_swapped", 0.01))
+        crossed_surnames = (
+            sur is not None
+            and not names.swapped
+            and any(i > j for i, j in sur.pairs)
+            and any(i < j for i, j in sur.pairs)
+        )
+        if crossed_surnames:
+            weighted.append(("surnames_swapped", 0.01))
         if given is not None and given.sims:
             if _NICK in given.kinds or _SHORT in given.kinds:
                 weighted.append(("nickname", 0.01))
@@ -920,11 +939,12 @@ def find_matches_for(
 ) -> list[Match]:
     """Best matches of one new record against a (pre-filtered) pool, best first."""
     c = _prepare(candidate)
+    floor = _logit(max(threshold, MIN_SCORE))
     matches = []
     for record in pool:
         if record.key == candidate.key:
             continue
-        match = _score_prepared(c, _prepare(record))
+        match = _score_prepared(c, _prepare(record), floor)
         if match is not None and match.score >= threshold:
             matches.append(match)
     return _sort_matches(matches)[:limit]

@@ -97,8 +97,9 @@ class Person(models.Model):
     return_region = models.CharField(_("region of return"), max_length=100, blank=True)
     return_city = models.CharField(_("city of return"), max_length=100, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
-    phone_europe = models.CharField(_("phone in Europe"), max_length=20, blank=True)
-    phone_home = models.CharField(_("phone at home"), max_length=20, blank=True)
+    # E.164 (+51987654321); an imported number that could not be read is kept as typed.
+    phone_europe = models.CharField(_("phone in Europe"), max_length=30, blank=True)
+    phone_home = models.CharField(_("phone at home"), max_length=30, blank=True)
     email = models.EmailField(_("email address"), blank=True)
     address_europe = models.TextField(_("address in Europe"), blank=True)
     address_home = models.TextField(_("address at home"), blank=True)

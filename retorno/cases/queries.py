@@ -198,3 +198,38 @@ def similar_persons(user, record, *, exclude=()) -> tuple[list, bool]:
     shown = [matched[pk] for pk in matched if pk in visible]
     shown.sort(key=lambda pm: -pm[1].score)
     return shown, hidden_exists
+
+
+def desk_duplicates(desk, *, persons=None):
+    """Pairs of persons of a desk that look like the same person, best first, leaving out
+    pairs a coordinator marked as not the same. Returns (matches, persons by key)."""
+    from retorno.cases.actions import person_record
+    from retorno.cases.models import NotDuplicate, Person
+
+    if persons is None:
+        persons = Person.objects.filter(
+            Q(cases__owning_desk=desk) | Q(households__case__owning_desk=desk),
+            merged_into__isnull=True,
+        ).distinct()
+    persons = persons.prefetch_related("documents")
+    by_key, records = {}, []
+    for person in persons.iterator(chunk_size=2000):
+        record = person_record(person, documents=[d.number for d in person.documents.all()])
+        by_key[record.key] = person
+        records.append(record)
+    matches = matching.find_duplicates(records)
+    ruled_out = {
+        tuple(sorted((str(a), str(b))))
+        for a, b in NotDuplicate.objects.filter(person_a__in=[p.pk for p in by_key.values()])
+        .values_list("person_a__public_id", "person_b__public_id")
+    }
+    matches = [m for m in matches if tuple(sorted((m.a, m.b))) not in ruled_out]
+    return matches, by_key
+
+
+def person_reference(person) -> str:
+    """How a report names a person: the desk's own reference when imported, else the case."""
+    if person.desk_reference:
+        return person.desk_reference
+    first = person.cases.order_by("created_at").first()
+    return first.reference if first else str(person.public_id)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from retorno.cases.views import handover, lists, programmes, record, register, work
+from retorno.cases.views import (
+    duplicates,
+    handover,
+    importer,
+    lists,
+    programmes,
+    record,
+    register,
+    work,
+)
 
 app_name = "cases"
 
@@ -50,6 +59,12 @@ urlpatterns = [
     path("handovers/<uuid:handover_id>/sent/", handover.handover_sent, name="handover_sent"),
     path("handovers/<uuid:handover_id>/accept/", handover.handover_accept, name="handover_accept"),
     path("handovers/<uuid:handover_id>/return/", handover.handover_return, name="handover_return"),
+    path("duplicates/", duplicates.duplicates, name="duplicates"),
+    path("duplicates/merge/", duplicates.merge, name="merge"),
+    path("duplicates/different/", duplicates.not_duplicate, name="not_duplicate"),
+    path("import/", importer.upload, name="import"),
+    path("import/check/", importer.preview, name="import_preview"),
+    path("import/run/", importer.run, name="import_run"),
     path("programmes/", programmes.programme_list, name="programmes"),
     path("programmes/new/", programmes.programme_create, name="programme_create"),
     path("programmes/<uuid:programme_id>/", programmes.programme_detail, name="programme"),
