@@ -49,12 +49,9 @@ def personas(db):
 
 def acting(user):
     """The user with the membership they act under, as the middleware would set it."""
-    from retorno.accounts.middleware import active_memberships
+    from retorno.accounts.middleware import act_as
 
-    memberships = active_memberships(user)
-    user.membership = memberships[0] if memberships else None
-    user.all_memberships = memberships
-    return user
+    return act_as(user)
 
 
 @pytest.fixture

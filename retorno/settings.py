@@ -193,6 +193,8 @@ LANGUAGES = [
 # which ship only pt_BR and pt_PT.
 LOCALE_PATHS = [BASE_DIR / "retorno" / "locale", BASE_DIR / "retorno" / "locale_vendor"]
 USE_I18N = True
+# English dates day first and written out, like the other three languages.
+FORMAT_MODULE_PATH = ["retorno.formats"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 

@@ -79,3 +79,14 @@ def _has_totp(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def act_as(user, organisation_code: str | None = None):
+    """The user acting under one of their memberships (the first, or the one at the named
+    organisation), as MembershipMiddleware would set it: for commands, demo data and tests."""
+    memberships = active_memberships(user)
+    if organisation_code:
+        memberships = [m for m in memberships if m.organisation.code == organisation_code] or memberships
+    user.membership = memberships[0] if memberships else None
+    user.all_memberships = memberships
+    return user

@@ -602,50 +602,52 @@ def _align(xs: tuple[str, ...], ys: tuple[str, ...]) -> _Alignment:
 # value (1 for yes/no features; 0..1 for graded name tokens; a count for conflicts). The total
 # goes through the logistic curve, so the score reads as a probability for a blocked pair.
 #
-# The values are an L2-regularised logistic regression fitted on the blocked pairs of febrl2 and
-# latam0, rounded to 0.5, then overruled by hand where the data says something that would not
-# hold in the field (each such case is commented). bench/DEDUP.md gives the fitted values and a
-# cross-validation showing they barely move between halves of the data.
-PRIOR = -2.0
+# Where did the numbers come from? First from Fellegi-Sunter reasoning (how often does each
+# agreement happen for the same person, and by chance). Then checked against an L2-regularised
+# logistic regression fitted on the blocked pairs of febrl2 + latam0 (its value is the "fit"
+# in the comments; a 2-fold cross-validation on latam0 moves it by ±0.5 at most). Most weights
+# are that fit rounded. The ones marked "by hand" overrule it on purpose: the test generators
+# do things desks do not (FEBRL replaces a person's whole given name or surname) or never do
+# things returnees do (change phone number), and a national database has far more unrelated
+# people sharing a birth date than these small files, so name disagreements must weigh more.
+PRIOR = -2.0  # fit -1.8
 WEIGHTS: dict[str, float] = {
     # Documents: a shared number is near-proof; a different one is only weak evidence against,
     # since a person can hold a passport and an identity card.
-    "doc_same": 6.5,
-    "doc_near": 3.0,  # one typo apart
-    "doc_diff": -2.0,
+    "doc_same": 6.5,  # fit 6.3
+    "doc_near": 3.0,  # one typo apart; fit 2.7
+    "doc_diff": -2.0,  # fit -2.0
     # Birth date. Only moderately strong when equal, because twins share it.
-    "date_same": 3.5,
-    # Fitted near 0 (too few examples to say); kept between "near" and "same" by hand.
-    "date_swap": 2.0,  # day and month swapped
-    "date_near": 1.0,  # one typo (or a year off by one) in one part
-    "date_day_month": 0.0,  # same day and month, year far off: no evidence either way
-    "date_year": 0.5,  # one side knows only the year, and it is the same (no test data)
-    "date_diff": -3.0,
-    # Contacts. Families share phones and emails. The test sets never change a phone between
-    # duplicates (fitted -2.5), but people returning home do change numbers: halved by hand.
-    "phone_same": 3.0,
-    "phone_diff": -2.0,
-    "email_same": 2.0,
-    "sex_diff": -3.0,
+    "date_same": 3.5,  # fit 3.4
+    "date_swap": 2.0,  # day/month swapped; by hand between near and same (fit 0.4, few cases)
+    "date_near": 1.0,  # one typo, or a year off by one, in one part; fit 1.1
+    "date_day_month": 0.0,  # same day and month, year far off; fit -0.7, by hand 0
+    "date_year": 0.5,  # one side knows only the year, and it is the same; no test data
+    "date_diff": -3.0,  # fit -3.1
+    # Contacts. Families share phones (see relative_like) and sometimes an email.
+    "phone_same": 3.0,  # fit 3.1
+    "phone_diff": -2.0,  # fit -2.8; by hand less, since returnees change numbers
+    "email_same": 2.0,  # fit 1.8
+    "sex_diff": -3.0,  # fit -1.9; by hand: a record's sex is rarely wrong
     # Given names, compared as a bag of tokens; _1.._3 are the matched tokens, best first.
-    "given_1": 2.0,
-    "given_2": 1.0,
-    "given_3": 0.5,
-    "given_conflict": -2.0,  # per given name on both sides that matches nothing
-    "given_none": -3.0,  # both have given names and none match: siblings, twins
-    "given_missing": -0.5,  # per given name only one record has (dropped second name)
+    "given_1": 2.0,  # fit 2.0
+    "given_2": 1.0,  # fit 1.0
+    "given_3": 0.5,  # fit 0.9
+    "given_conflict": -3.5,  # per name on both sides matching nothing; fit -1.8, by hand
+    "given_none": -3.0,  # no given name matches: siblings, twins; fit -2.0, by hand
+    "given_missing": -0.5,  # per name only one record has (dropped second name); fit -0.8
     # Surnames, both fields together as one bag of tokens. Candidate pairs already share a
-    # surname or more, and siblings share both, so a second matching surname adds little
-    # (fitted slightly negative; floored at a small positive value by hand).
-    "surname_1": 1.5,
-    "surname_2": 0.0,
-    "surname_3": 0.0,
-    "surname_conflict": -2.5,
-    "surname_none": -3.5,
-    "surname_none_both_two": -2.0,
-    "surname_missing": -0.5,  # the second surname left out
-    "names_swapped": -0.5,  # given names read as surnames and vice versa
-    # Per birth date or phone shared by records whose surnames agree and given names do not.
+    # surname or more, and siblings share both, so a second matching surname adds nothing.
+    "surname_1": 1.5,  # fit 1.2
+    "surname_2": 0.0,  # fit -0.7, floored at 0 by hand
+    "surname_3": 0.0,  # fit 0.0
+    "surname_conflict": -2.5,  # fit -2.6
+    "surname_none": -3.5,  # fit -1.7; by hand (FEBRL replaces surnames, desks do not)
+    "surname_none_both_two": -2.0,  # on top of surname_none; fit -1.7
+    "surname_missing": -0.5,  # the second surname left out; fit -0.8
+    "names_swapped": -0.5,  # given names read as surnames and vice versa; fit 0.1
+    # Per birth date or phone shared by records whose surnames agree and given names do not:
+    # what twins and siblings look like. Fit -0.3 (FEBRL's replaced given names again); by hand.
     "relative_like": -2.0,
 }
 

@@ -51,6 +51,17 @@ GROUPS = {
 }
 
 
+def _date(value) -> str:
+    import datetime
+
+    from django.utils.formats import date_format
+
+    try:
+        return date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return value or ""
+
+
 def _label(choices, value):
     try:
         return str(choices(value).label)
@@ -82,7 +93,7 @@ def title_and_text(event) -> tuple[str, str]:
     if kind == "handed_over":
         return _("Case handed over"), _("To %(desk)s, travel on %(date)s.") % {
             "desk": p.get("to_desk", ""),
-            "date": p.get("travel_date", ""),
+            "date": _date(p.get("travel_date")),
         }
     if kind == "handover_accepted":
         return _("Handover accepted"), _(
@@ -104,7 +115,7 @@ def title_and_text(event) -> tuple[str, str]:
     if kind == "task_created":
         return _("Task added: %(title)s") % {"title": p.get("title", "")}, _(
             "For %(who)s, due %(date)s."
-        ) % {"who": p.get("assignee", ""), "date": p.get("due", "")}
+        ) % {"who": p.get("assignee", ""), "date": _date(p.get("due"))}
     if kind == "task_completed":
         return _("Task done: %(title)s") % {"title": p.get("title", "")}, ""
     if kind == "task_reopened":

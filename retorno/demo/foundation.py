@@ -55,6 +55,16 @@ ACCOUNTS = [
     Account("olga.outreach", "Olga", "Bianchi", Role.OUTREACH_OFFICER, "MIL", "it"),
     Account("pia.dpo", "Pia", "Marino", Role.DPO, "COORD", "en"),
     Account("admin", "Alex", "Admin", Role.ADMINISTRATOR, "COORD", "en"),
+    # One coordinator for each other desk, so every desk has cases in the demo.
+    Account("sofia.madrid", "Sofía", "Navarro", Role.COORDINATOR, "MAD", "es"),
+    Account("joao.lisboa", "João", "Pereira", Role.COORDINATOR, "LIS", "pt"),
+    Account("rosa.lapaz", "Rosa", "Mamani", Role.COORDINATOR, "LPZ", "es"),
+    Account("paulo.brasilia", "Paulo", "Souza", Role.COORDINATOR, "BSB", "pt"),
+    Account("camila.santiago", "Camila", "Muñoz", Role.COORDINATOR, "SCL", "es"),
+    Account("andres.bogota", "Andrés", "Gómez", Role.COORDINATOR, "BOG", "es"),
+    Account("diego.quito", "Diego", "Vera", Role.COORDINATOR, "UIO", "es"),
+    Account("nilda.asuncion", "Nilda", "Benítez", Role.COORDINATOR, "ASU", "es"),
+    Account("martin.montevideo", "Martín", "Silva", Role.COORDINATOR, "MVD", "es"),
 ]
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from retorno.demo.cases import ensure_demo_cases
 from retorno.demo.foundation import ACCOUNTS, DEMO_PASSWORD, ensure_foundation
 
 
@@ -19,8 +20,18 @@ class Command(BaseCommand):
                 "Use --force if this really is a demo server."
             )
         organisations, users = ensure_foundation()
+        # The demo's handovers would email the national desks: nobody needs those.
+        backend, settings.EMAIL_BACKEND = (
+            settings.EMAIL_BACKEND,
+            "django.core.mail.backends.dummy.EmailBackend",
+        )
+        try:
+            cases = ensure_demo_cases(users, organisations)
+        finally:
+            settings.EMAIL_BACKEND = backend
         self.stdout.write(
-            f"Demo data ready: {len(organisations)} organisations, {len(users)} accounts."
+            f"Demo data ready: {len(organisations)} organisations, {len(users)} accounts, "
+            f"{cases or 'no new'} demo cases."
         )
         self.stdout.write(f"Sign in at {settings.SITE_URL}/ with password {DEMO_PASSWORD}:")
         for account in ACCOUNTS:

@@ -1,0 +1,997 @@
+"""Fill a benchmark database with a programme of N cases (default 100,000).
+
+    DATABASE_URL=sqlite:///$PWD/var/bench.sqlite3 .venv/bin/python bench/fill.py --cases 100000
+
+Rows are bulk-created in batches, one transaction per chunk of cases, but they are the rows the
+actions in retorno.cases.actions would write: Person.search_name from matching.search_key,
+IdentityDocument.number_compact from matching.normalise_document, MatchKey rows from
+matching.blocking_keys, references DESK-YEAR-NNNN with ReferenceCounter brought up to date,
+assignments, household members, consents, handovers, journal entries, tasks, needs assessments,
+vulnerability profiles and case events (see README.md, "What the data looks like").
+
+Cases go through the real phase sequence: opened at a European desk (MIL, MAD, LIS) or at a
+national desk, handed over with the person's transfer consent, accepted at the national desk of
+the return country, closed. About 5 % are sensitive. ana.milano (Milan) and lucia.lima (Lima)
+are assigned to about a third of their desk's cases, so "My work" has thousands of cases.
+
+--reset deletes every case, person and bench account first (never organisations, the demo
+accounts, the programme or the audit trail). --if-needed does nothing when the database already
+holds at least --cases cases.
+"""
+# ruff: noqa: S311  (random numbers for fake data, not for security)
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "retorno.settings")
+# The fill is a script, not a server: it needs no secret, but settings refuse to start without
+# one when DEBUG is off.
+os.environ.setdefault("SECRET_KEY", "bench-fill-" + "x" * 40)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from retorno.accounts.models import Membership, Organisation, User  # noqa: E402
+from retorno.accounts.roles import Role  # noqa: E402
+from retorno.cases import matching  # noqa: E402
+from retorno.cases.actions import person_record  # noqa: E402
+from retorno.cases.models import (  # noqa: E402
+    Assignment,
+    Case,
+    CaseEvent,
+    ClosedReason,
+    Consent,
+    Cycle,
+    Handover,
+    HouseholdMember,
+    IdentityDocument,
+    JournalEntry,
+    MatchKey,
+    NeedsAssessment,
+    Person,
+    Phase,
+    Programme,
+    ReferenceCounter,
+    Task,
+    Vulnerability,
+    VulnerabilityProfile,
+    WorkExperience,
+)
+from retorno.demo.foundation import ensure_foundation  # noqa: E402
+
+BENCH_USER_PREFIX = "bench."
+CHUNK = 1000
+
+# --------------------------------------------------------------------------------------------
+# Names, places, phrases
+# --------------------------------------------------------------------------------------------
+
+FEMALE_ES = (
+    "María José Ana Lucía Sofía Valentina Camila Daniela Gabriela Carolina Fernanda Paola "
+    "Andrea Alejandra Mónica Verónica Rocío Inés Beatriz Carmen Rosa Yolanda Patricia Elena "
+    "Isabel Julia Pilar Raquel Natalia Milagros Soledad Guadalupe Dolores Ximena Luz Marisol "
+    "Ángela Fabiola Maribel Jimena Nayeli Zoila Graciela Noemí Teresa Antonia Consuelo Lorena"
+).split()
+MALE_ES = (
+    "José Juan Luis Carlos Jorge Miguel Ángel Pedro Pablo Diego Andrés Javier Fernando Raúl "
+    "Ricardo Alejandro Sebastián Mateo Nicolás Julián Martín Hernán Óscar Rubén Víctor Hugo "
+    "Iván Mauricio Gonzalo Rodrigo Sergio Eduardo Marco Efraín Wilson Édgar Fabián Germán "
+    "Tomás Joaquín Agustín Ramón Félix Darío Elías Simón Nelson Walter Franklin Álvaro"
+).split()
+FEMALE_PT = (
+    "Ana Maria Conceição Fernanda Juliana Patrícia Aline Camila Letícia Beatriz Luíza Márcia "
+    "Débora Cláudia Sônia Vitória Lúcia Simone Tatiana Renata Bárbara Mônica Adriana Priscila"
+).split()
+MALE_PT = (
+    "João José Antônio Francisco Paulo Pedro Lucas Luiz Marcos Gabriel Rafael Thiago Bruno "
+    "Rodrigo Fábio Sérgio Márcio Vinícius Caio Gustavo Otávio Sebastião Inácio Estêvão"
+).split()
+SURNAMES_ES = (
+    "García Rodríguez González Fernández López Martínez Sánchez Pérez Gómez Martín Jiménez "
+    "Ruiz Hernández Díaz Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro Torres Domínguez "
+    "Vázquez Ramos Gil Ramírez Serrano Blanco Molina Morales Suárez Ortega Delgado Castro Ortiz "
+    "Rubio Marín Sanz Núñez Iglesias Medina Garrido Cortés Castillo Santos Lozano Guerrero Cano "
+    "Prieto Méndez Cruz Calvo Gallego Vidal León Márquez Herrera Peña Flores Cabrera Campos Vega "
+    "Fuentes Carrasco Diez Caballero Reyes Nieto Aguilar Pascual Santana Herrero Lorenzo Montero "
+    "Hidalgo Giménez Ibáñez Ferrer Durán Santiago Benítez Mora Vicente Vargas Arias Carmona "
+    "Crespo Román Pastor Soto Sáez Velasco Moya Soler Parra Esteban Bravo Gallardo Rojas Quispe "
+    "Mamani Condori Huamán Choque Ticona Apaza Flores Chávez Ccama Quiroga Villca Guzmán "
+    "Paredes Espinoza Salazar Ayala Zambrano Mendoza Cárdenas Benavides Ocampo Arévalo Villalba "
+    "Báez Giménez Acuña Bogado Benítez Insfrán Cáceres Olmedo Figueroa Saavedra Pizarro "
+    "Contreras Sepúlveda Muñoz Tapia Alarcón Valenzuela Bustos Escobar Cuéllar Montes Osorio "
+    "Ríos Valencia Londoño Restrepo Zapata Cardona Giraldo Patiño Pineda Montoya Jaramillo "
+    "Andrade Cevallos Mejía Piñeiro Olivera Techera Da Silveira Sosa Cabrera Laguna Yupanqui"
+).split()
+SURNAMES_PT = (
+    "Silva Santos Oliveira Souza Rodrigues Ferreira Alves Pereira Lima Gomes Costa Ribeiro "
+    "Martins Carvalho Almeida Lopes Soares Fernandes Vieira Barbosa Rocha Dias Nascimento "
+    "Andrade Moreira Nunes Marques Machado Mendes Freitas Cardoso Ramos Gonçalves Santana "
+    "Teixeira Araújo Magalhães Conceição Brandão Falcão Guimarães Simões Assunção Damião"
+).split()
+
+COUNTRIES = {
+    # country: (national desk, language, cities)
+    "BO": ("LPZ", "es", ["La Paz", "El Alto", "Cochabamba", "Santa Cruz de la Sierra", "Oruro"]),
+    "BR": ("BSB", "pt", ["Brasília", "São Paulo", "Goiânia", "Belo Horizonte", "Salvador"]),
+    "CL": ("SCL", "es", ["Santiago", "Valparaíso", "Concepción", "Temuco", "Antofagasta"]),
+    "CO": ("BOG", "es", ["Bogotá", "Medellín", "Cali", "Pereira", "Bucaramanga"]),
+    "EC": ("UIO", "es", ["Quito", "Guayaquil", "Cuenca", "Loja", "Ambato"]),
+    "PY": ("ASU", "es", ["Asunción", "Ciudad del Este", "Encarnación", "Luque", "San Lorenzo"]),
+    "PE": ("LIM", "es", ["Lima", "Arequipa", "Trujillo", "Cusco", "Huancayo", "Chiclayo"]),
+    "UY": ("MVD", "es", ["Montevideo", "Salto", "Paysandú", "Rivera", "Maldonado"]),
+}
+COUNTRY_WEIGHTS = {"PE": 18, "CO": 18, "EC": 14, "BO": 14, "BR": 12, "PY": 8, "CL": 8, "UY": 8}
+EUROPEAN = {"MIL": ("IT", "+39 3", "it"), "MAD": ("ES", "+34 6", "es"), "LIS": ("PT", "+351 9", "pt")}
+EUROPEAN_WEIGHTS = {"MIL": 35, "MAD": 35, "LIS": 30}
+PHONE_HOME = {
+    "BO": "+591 7",
+    "BR": "+55 61 9",
+    "CL": "+56 9",
+    "CO": "+57 3",
+    "EC": "+593 9",
+    "PY": "+595 9",
+    "PE": "+51 9",
+    "UY": "+598 9",
+}
+
+PHRASES = {
+    "it": [
+        "Colloquio con la persona sulle condizioni del rientro.",
+        "Verificati i documenti di viaggio; manca il certificato di lavoro.",
+        "La persona riferisce difficoltà economiche dopo la perdita del lavoro.",
+        "Concordato il piano di preparazione e le prossime tappe.",
+        "Telefonata con il consolato per il passaporto.",
+        "Orientamento sulle opportunità di formazione al rientro.",
+        "Discussa la situazione familiare e la scuola dei figli.",
+        "La persona chiede informazioni sul sostegno per avviare un'attività.",
+    ],
+    "es": [
+        "Entrevista con la persona sobre su situación y el retorno.",
+        "Se revisaron los documentos; falta el certificado de trabajo.",
+        "Refiere dificultades económicas tras perder el empleo.",
+        "Se acordó el plan de reintegración y los próximos pasos.",
+        "Llamada de seguimiento: la familia la recibió bien.",
+        "Orientación sobre cursos de formación profesional en la ciudad.",
+        "Visita domiciliaria; la vivienda es provisional.",
+        "Derivación al centro de salud para control médico.",
+        "Se habló de la escolarización de los hijos.",
+    ],
+    "pt": [
+        "Entrevista com a pessoa sobre a situação e o regresso.",
+        "Documentos verificados; falta o certificado de trabalho.",
+        "Relata dificuldades económicas depois de perder o emprego.",
+        "Acordado o plano de reintegração e os próximos passos.",
+        "Chamada de acompanhamento: a família recebeu-a bem.",
+        "Orientação sobre cursos de formação profissional.",
+        "Visita domiciliária; a habitação é provisória.",
+    ],
+}
+TASK_TITLES = [
+    "Call to confirm the travel date",
+    "Ask the consulate about the passport",
+    "Collect the work certificate",
+    "Book the needs assessment",
+    "Follow-up call after arrival",
+    "Send the referral to the training centre",
+    "Check school enrolment of the children",
+    "Visit at home",
+    "Prepare the reintegration plan",
+    "Review the grant request",
+]
+OCCUPATIONS = [
+    "Cuidadora",
+    "Albañil",
+    "Cocinero",
+    "Limpieza",
+    "Camarera",
+    "Agricultor",
+    "Mecánico",
+    "Repartidor",
+    "Costureira",
+    "Pedreiro",
+    "",
+    "",
+]
+
+EUROPEAN_PATH = [
+    Phase.INQUIRY,
+    Phase.INTAKE,
+    Phase.PREPARATION,
+    Phase.READY_TO_DEPART,
+    Phase.HANDED_OVER,
+    Phase.RECEPTION,
+    Phase.REINTEGRATION,
+    Phase.FOLLOW_UP,
+    Phase.CLOSED,
+]
+# Where a European-opened case is now, in weights over the path above, plus "closed early"
+# (withdrew or did not return before handover), which is its own outcome.
+EUROPEAN_STAGE_WEIGHTS = [10, 12, 15, 6, 3, 12, 18, 10, 8]
+EUROPEAN_CLOSED_EARLY = 6
+NATIONAL_PATH = [Phase.RECEPTION, Phase.REINTEGRATION, Phase.FOLLOW_UP, Phase.CLOSED]
+NATIONAL_STAGE_WEIGHTS = [25, 35, 20, 20]
+JOURNAL_MEAN = {
+    Phase.INQUIRY: 2,
+    Phase.INTAKE: 4,
+    Phase.PREPARATION: 7,
+    Phase.READY_TO_DEPART: 9,
+    Phase.HANDED_OVER: 10,
+    Phase.RECEPTION: 11,
+    Phase.REINTEGRATION: 13,
+    Phase.FOLLOW_UP: 15,
+    Phase.CLOSED: 13,
+}
+VULNERABILITIES = [v for v in Vulnerability.values if v not in ("gbv", "trafficking")]
+
+# Each bench caseworker is "bench.<desk>.<n>"; ana.milano and lucia.lima take this share of their
+# desk's cases, so "My work" and the "Assigned to me" filter are measured on thousands of cases.
+STAFF_PER_DESK = 4
+DEMO_SHARE = {"ana.milano": 0.33, "lucia.lima": 0.33, "dario.madrid": 0.25}
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def keep_given_timestamps():
+    """bulk_create keeps the created_at / updated_at we set instead of writing now()."""
+    changed = []
+    for model in apps.get_app_config("cases").get_models():
+        for field in model._meta.concrete_fields:
+            for attr in ("auto_now", "auto_now_add"):
+                if getattr(field, attr, False):
+                    setattr(field, attr, False)
+                    changed.append((field, attr))
+    try:
+        yield
+    finally:
+        for field, attr in changed:
+            setattr(field, attr, True)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def case_tables_to_clear():
+    """Every cases table except the programme and its cycles (and their desks)."""
+    keep = {Programme, Cycle, Cycle.desks.through}
+    models = [m for m in apps.get_app_config("cases").get_models(include_auto_created=True)]
+    return [m for m in models if m not in keep]
+
+
+def reset(out):
+    started = time.monotonic()
+    tables = [m._meta.db_table for m in case_tables_to_clear()]
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            cursor.execute("PRAGMA foreign_keys = OFF")
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
+            cursor.execute("PRAGMA foreign_keys = ON")
+    bench_users = User.objects.filter(username__startswith=BENCH_USER_PREFIX)
+    Membership.objects.filter(user__in=bench_users).delete()
+    bench_users.delete()
+    out(f"reset: cases, persons and bench accounts deleted in {time.monotonic() - started:.1f} s")
+
+
+def ensure_staff(organisations, users) -> dict[str, list[User]]:
+    """Caseworkers for every desk: the demo ones plus bench.<desk>.<n> (no password)."""
+    staff = {}
+    first = ["Giulia", "Marco", "Elena", "Luca", "Carmen", "Pablo", "Inês", "Rui", "Rosa", "Hugo"]
+    last = ["Bianchi", "Ruiz", "Costa", "Vargas", "Pereira", "Rossi", "Soto", "Ramos"]
+    rng = random.Random(7)
+    for code, org in organisations.items():
+        if not org.is_desk:
+            continue
+        desk_staff = []
+        for n in range(1, STAFF_PER_DESK + 1):
+            username = f"{BENCH_USER_PREFIX}{code.lower()}.{n}"
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    first_name=rng.choice(first),
+                    last_name=rng.choice(last),
+                    email=f"{username}@retorno.example",
+                )
+                user.set_unusable_password()
+                user.save()
+            Membership.objects.get_or_create(user=user, organisation=org, role=Role.CASEWORKER)
+            desk_staff.append(user)
+        staff[code] = desk_staff
+    for account, desk in (
+        ("ana.milano", "MIL"),
+        ("dario.madrid", "MAD"),
+        ("lucia.lima", "LIM"),
+        ("bruno.milano", "MIL"),
+        ("mateo.lima", "LIM"),
+    ):
+        staff.setdefault(desk, []).append(users[account])
+    return staff
+
+
+def ensure_cycles(organisations) -> dict[int, Cycle]:
+    cycle_2026 = Cycle.objects.get(programme__code="RETORNO", name="2026")
+    cycle_2025, created = Cycle.objects.get_or_create(
+        programme=cycle_2026.programme,
+        name="2025",
+        defaults={
+            "starts_on": datetime.date(2025, 1, 1),
+            "ends_on": datetime.date(2025, 12, 31),
+            "target_people": 1000,
+        },
+    )
+    if created:
+        cycle_2025.desks.set([o for o in organisations.values() if o.is_desk])
+    return {2025: cycle_2025, 2026: cycle_2026}
+
+
+# --------------------------------------------------------------------------------------------
+# The generator
+# --------------------------------------------------------------------------------------------
+
+
+class Filler:
+    def __init__(self, *, total, seed, organisations, staff, cycles, out):
+        self.rng = random.Random(seed)
+        self.total = total
+        self.org = organisations
+        self.staff = staff
+        self.cycles = cycles
+        self.out = out
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.start = datetime.datetime(2025, 1, 6, 8, 0, tzinfo=datetime.UTC)
+        self.counters: dict[tuple[str, int], int] = {
+            (c.desk.code, c.year): c.last for c in ReferenceCounter.objects.select_related("desk")
+        }
+        self.done = Case.objects.count()
+        self.counts: dict[str, int] = {}
+        self.by_name = {u.username: u for users in staff.values() for u in users}
+        self.countries = list(COUNTRY_WEIGHTS)
+        self.country_weights = list(COUNTRY_WEIGHTS.values())
+
+    # -- small random pieces -------------------------------------------------------------------
+
+    def digits(self, n: int) -> str:
+        return "".join(self.rng.choice("0123456789") for _ in range(n))
+
+    def when_between(self, low: datetime.datetime, high: datetime.datetime) -> datetime.datetime:
+        if high <= low:
+            return low
+        return low + datetime.timedelta(seconds=self.rng.uniform(0, (high - low).total_seconds()))
+
+    def document_number(self, country: str) -> tuple[str, str]:
+        """(type, number as a desk would type it) in the country's usual format."""
+        d = self.digits
+        if country == "BR":
+            return "tax_id", f"{d(3)}.{d(3)}.{d(3)}-{d(2)}"
+        if country == "CL":
+            return "national_id", f"{d(2)}.{d(3)}.{d(3)}-{self.rng.choice('0123456789K')}"
+        if country == "PE":
+            return "national_id", d(8)
+        if country == "BO":
+            return "national_id", f"{d(7)} {self.rng.choice(['LP', 'CB', 'SC', 'OR'])}"
+        if country == "CO":
+            return "national_id", f"1.{d(3)}.{d(3)}.{d(3)}"
+        if country == "EC":
+            return "national_id", f"{d(9)}-{d(1)}"
+        if country == "UY":
+            return "national_id", f"{d(1)}.{d(3)}.{d(3)}-{d(1)}"
+        return "national_id", f"{d(1)}.{d(3)}.{d(3)}"
+
+    def person(self, country: str, *, surname: str | None = None, child: bool = False) -> Person:
+        rng = self.rng
+        portuguese = COUNTRIES[country][1] == "pt"
+        sex = rng.choice(["female", "male"])
+        if portuguese:
+            pool = FEMALE_PT if sex == "female" else MALE_PT
+            surnames = SURNAMES_PT
+        else:
+            pool = FEMALE_ES if sex == "female" else MALE_ES
+            surnames = SURNAMES_ES
+        given = rng.choice(pool)
+        if rng.random() < 0.35:
+            given += " " + rng.choice(pool)
+        first_surname = surname or rng.choice(surnames)
+        second_surname = rng.choice(surnames) if rng.random() < 0.9 else ""
+        year = rng.randint(2008, 2022) if child else rng.randint(1955, 2004)
+        nickname = rng.random() < 0.05
+        return Person(
+            given_names=given,
+            first_surname=first_surname,
+            second_surname=second_surname,
+            preferred_name=given.split()[0] if nickname else "",
+            sex=sex,
+            birth_year=year,
+            birth_month=rng.randint(1, 12) if rng.random() < 0.95 else None,
+            birth_day=rng.randint(1, 28) if rng.random() < 0.93 else None,
+            birth_year_estimated=rng.random() < 0.03,
+            nationality=country,
+            return_country=country,
+            return_city=rng.choice(COUNTRIES[country][2]),
+            languages=[COUNTRIES[country][1]] + (["qu"] if rng.random() < 0.05 else []),
+            phone_home="" if child else f"{PHONE_HOME[country]}{self.digits(8)}",
+            email=""
+            if child or rng.random() > 0.3
+            else f"{matching.normalise_text(given).split()[0]}.{self.digits(4)}@correo.example",
+            education_level=""
+            if child
+            else rng.choice(["primary", "lower_secondary", "upper_secondary", "vocational", ""]),
+            occupation="" if child else rng.choice(OCCUPATIONS),
+        )
+
+    def reference(self, desk: str, created: datetime.datetime) -> str:
+        year = created.year
+        last = self.counters.get((desk, year), 0) + 1
+        self.counters[(desk, year)] = last
+        return f"{desk}-{year}-{last:04d}"
+
+    def caseworker(self, desk: str) -> User:
+        for username, share in DEMO_SHARE.items():
+            user = self.by_name[username]
+            if self.org_code_of(user) == desk and self.rng.random() < share:
+                return user
+        return self.rng.choice(self.staff[desk][:STAFF_PER_DESK])
+
+    def org_code_of(self, user) -> str:
+        return {"ana.milano": "MIL", "dario.madrid": "MAD", "lucia.lima": "LIM"}.get(
+            user.username, ""
+        )
+
+    # -- one chunk -----------------------------------------------------------------------------
+
+    def chunk(self, n: int) -> None:
+        rng = self.rng
+        span = (self.now - datetime.timedelta(days=1) - self.start).total_seconds()
+        plans = []
+        persons, documents, members = [], [], []
+        for i in range(n):
+            index = self.done + i
+            created = self.start + datetime.timedelta(
+                seconds=span * (index + rng.random()) / max(self.total, 1)
+            )
+            country = rng.choices(self.countries, self.country_weights)[0]
+            national = COUNTRIES[country][0]
+            if rng.random() < 0.8:
+                origin = rng.choices(list(EUROPEAN_WEIGHTS), list(EUROPEAN_WEIGHTS.values()))[0]
+                weights = [*EUROPEAN_STAGE_WEIGHTS, EUROPEAN_CLOSED_EARLY]
+                stage = rng.choices(range(len(weights)), weights)[0]
+                if stage == len(EUROPEAN_PATH):
+                    path = [*EUROPEAN_PATH[: rng.randint(1, 4)], Phase.CLOSED]
+                    closed_early = True
+                else:
+                    path = EUROPEAN_PATH[: stage + 1]
+                    closed_early = False
+            else:
+                origin = None
+                stage = rng.choices(range(len(NATIONAL_PATH)), NATIONAL_STAGE_WEIGHTS)[0]
+                path = NATIONAL_PATH[: stage + 1]
+                closed_early = False
+            accepted = Phase.RECEPTION in path and origin is not None
+            owning = national if (origin is None or accepted) else origin
+            returnee = self.person(country)
+            persons.append(returnee)
+            kind, number = self.document_number(country)
+            docs = [(returnee, kind, number, country)]
+            if rng.random() < 0.4:
+                docs.append((returnee, "passport", f"{rng.choice('ABCFP')}{self.digits(7)}", ""))
+            household = []
+            size = rng.choices([0, 1, 2, 3], [62, 20, 10, 8])[0]
+            for _ in range(size):
+                relationship = rng.choices(
+                    ["child", "partner", "parent", "sibling"], [60, 30, 5, 5]
+                )[0]
+                child = relationship == "child"
+                member = self.person(
+                    country, surname=returnee.first_surname if child else None, child=child
+                )
+                persons.append(member)
+                household.append((member, relationship))
+                if not child and rng.random() < 0.5:
+                    docs.append((member, *self.document_number(country), country))
+            documents.extend(docs)
+            vulnerabilities = (
+                rng.sample(VULNERABILITIES, rng.randint(1, 3)) if rng.random() < 0.45 else []
+            )
+            sensitive = rng.random() < 0.05
+            if sensitive:
+                vulnerabilities.append(rng.choice(["gbv", "trafficking"]))
+            if any(m[1] == "child" for m in household) and "children" not in vulnerabilities:
+                vulnerabilities.append("children")
+            plans.append(
+                {
+                    "created": created,
+                    "country": country,
+                    "origin": origin,
+                    "owning": owning,
+                    "national": national,
+                    "path": path,
+                    "closed_early": closed_early,
+                    "accepted": accepted,
+                    "returnee": returnee,
+                    "household": household,
+                    "sensitive": sensitive,
+                    "vulnerabilities": vulnerabilities,
+                }
+            )
+            members.extend(household)
+
+        for person in persons:
+            person.given_names = " ".join(person.given_names.split())
+            person.search_name = matching.search_key(
+                person.given_names, person.first_surname, person.second_surname
+            )
+            person.created_at = person.updated_at = self.start
+        for plan in plans:
+            for p in [plan["returnee"], *(m for m, _r in plan["household"])]:
+                p.created_at = p.updated_at = plan["created"]
+        Person.objects.bulk_create(persons, batch_size=500)
+        self.count("persons", len(persons))
+
+        doc_rows = [
+            IdentityDocument(
+                person=p,
+                type=kind,
+                number=number.strip(),
+                number_compact=matching.normalise_document(number),
+                issuing_country=issuing,
+                verified=rng.random() < 0.3,
+                created_at=p.created_at,
+            )
+            for p, kind, number, issuing in documents
+        ]
+        IdentityDocument.objects.bulk_create(doc_rows, batch_size=500)
+        self.count("identity documents", len(doc_rows))
+
+        numbers: dict[int, list[str]] = {}
+        for d in doc_rows:
+            numbers.setdefault(d.person_id, []).append(d.number)
+        keys = [
+            MatchKey(person=p, key=k)
+            for p in persons
+            for k in matching.blocking_keys(person_record(p, documents=numbers.get(p.pk, [])))
+        ]
+        MatchKey.objects.bulk_create(keys, batch_size=500)
+        self.count("match keys", len(keys))
+
+        work = [
+            WorkExperience(
+                person=plan["returnee"],
+                employer_or_sector=rng.choice(["Agricoltura", "Hostelería", "Cuidados", "Obras"]),
+                role=plan["returnee"].occupation,
+                country=EUROPEAN[plan["origin"]][0] if plan["origin"] else "ES",
+                started_year=rng.randint(2010, 2022),
+                ended_year=rng.randint(2022, 2025),
+                certifiable=rng.choice(["yes", "no", "unknown"]),
+            )
+            for plan in plans
+            if rng.random() < 0.5
+        ]
+        WorkExperience.objects.bulk_create(work, batch_size=500)
+        self.count("work experiences", len(work))
+
+        cases = [self.case_row(plan) for plan in plans]
+        Case.objects.bulk_create(cases, batch_size=500)
+        self.count("cases", len(cases))
+
+        rows: dict[str, list] = {
+            "assignments": [],
+            "household": [],
+            "consents": [],
+            "journal": [],
+            "tasks": [],
+            "assessments": [],
+            "profiles": [],
+        }
+        handover_plans = []
+        for plan, case in zip(plans, cases, strict=True):
+            self.children(plan, case, rows, handover_plans)
+        Assignment.objects.bulk_create(rows["assignments"], batch_size=500)
+        HouseholdMember.objects.bulk_create(rows["household"], batch_size=500)
+        Consent.objects.bulk_create(rows["consents"], batch_size=500)
+        handovers = [h for h, _extra in handover_plans]
+        for handover, transfer in handover_plans:
+            handover.consent = transfer
+        Handover.objects.bulk_create(handovers, batch_size=500)
+        JournalEntry.objects.bulk_create(rows["journal"], batch_size=500)
+        Task.objects.bulk_create(rows["tasks"], batch_size=500)
+        NeedsAssessment.objects.bulk_create(rows["assessments"], batch_size=500)
+        VulnerabilityProfile.objects.bulk_create(rows["profiles"], batch_size=500)
+        events = [e for plan in plans for e in self.events(plan)]
+        CaseEvent.objects.bulk_create(events, batch_size=500)
+        for name, key in (
+            ("assignments", "assignments"),
+            ("household members", "household"),
+            ("consents", "consents"),
+            ("journal entries", "journal"),
+            ("tasks", "tasks"),
+            ("needs assessments", "assessments"),
+            ("vulnerability profiles", "profiles"),
+        ):
+            self.count(name, len(rows[key]))
+        self.count("handovers", len(handovers))
+        self.count("case events", len(events))
+        self.done += n
+
+    def count(self, name: str, n: int) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+    def case_row(self, plan) -> Case:
+        rng = self.rng
+        path = plan["path"]
+        phase = path[-1]
+        created = plan["created"]
+        # Each step of the path happened some days after the one before, never after now.
+        steps = [created]
+        for _ in path[1:]:
+            step = steps[-1] + datetime.timedelta(days=rng.uniform(3, 45))
+            steps.append(step if step < self.now else self.when_between(steps[-1], self.now))
+        plan["steps"] = steps
+        last_change = steps[-1]
+        updated = self.when_between(last_change, self.now) if phase != Phase.CLOSED else last_change
+        if phase != Phase.CLOSED and rng.random() < 0.6:
+            updated = self.when_between(max(last_change, self.now - datetime.timedelta(30)), self.now)
+        plan["updated"] = updated
+        opening_desk = plan["origin"] or plan["owning"]
+        handed = Phase.HANDED_OVER in path
+        plan["handed_at"] = steps[path.index(Phase.HANDED_OVER)] if handed else None
+        travel = (plan["handed_at"] + datetime.timedelta(days=rng.randint(5, 30))).date() if (
+            handed
+        ) else None
+        if phase == Phase.CLOSED:
+            reason = (
+                rng.choice([ClosedReason.WITHDREW, ClosedReason.DID_NOT_RETURN])
+                if plan["closed_early"]
+                else rng.choices(
+                    [ClosedReason.COMPLETED, ClosedReason.LOST_CONTACT, ClosedReason.OTHER],
+                    [85, 12, 3],
+                )[0]
+            )
+        else:
+            reason = ""
+        return Case(
+            reference=self.reference(opening_desk, created),
+            cycle=self.cycles[2025 if created.year <= 2025 else 2026],
+            person=plan["returnee"],
+            owning_desk=self.org[plan["owning"]],
+            origin_desk=self.org[plan["origin"]] if plan["origin"] else None,
+            phase=phase,
+            phase_changed_at=last_change,
+            closed_reason=reason,
+            priority="high" if rng.random() < 0.1 else "normal",
+            sensitive=plan["sensitive"],
+            vulnerabilities=(
+                "," + ",".join(plan["vulnerabilities"]) + "," if plan["vulnerabilities"] else ""
+            ),
+            travel_date=travel,
+            handed_over_at=plan["handed_at"],
+            version=1 + len(path),
+            created_at=created,
+            updated_at=updated,
+        )
+
+    def children(self, plan, case: Case, rows, handover_plans) -> None:
+        rng = self.rng
+        path, steps = plan["path"], plan["steps"]
+        phase = path[-1]
+        origin, owning, national = plan["origin"], plan["owning"], plan["national"]
+        # Who worked on the case: at the European desk before the handover, then nationally.
+        euro_worker = self.caseworker(origin) if origin else None
+        nat_worker = self.caseworker(national) if (origin is None or plan["accepted"]) else None
+        current = nat_worker or euro_worker
+        plan["workers"] = (euro_worker, nat_worker)
+        assigned = [current]
+        if rng.random() < 0.1:
+            other = self.caseworker(owning)
+            if other.pk != current.pk:
+                assigned.append(other)
+        plan["assigned"] = assigned
+        for user in assigned:
+            rows["assignments"].append(
+                Assignment(case=case, user=user, assigned_at=steps[-1] if nat_worker else steps[0])
+            )
+        for member, relationship in plan["household"]:
+            rows["household"].append(
+                HouseholdMember(
+                    case=case,
+                    person=member,
+                    relationship=relationship,
+                    returning=rng.random() < 0.9,
+                    created_at=plan["created"],
+                )
+            )
+        first_worker = euro_worker or nat_worker
+
+        def consent(purpose, at):
+            row = Consent(
+                case=case,
+                purpose=purpose,
+                given=True,
+                decided_on=at.date(),
+                method=rng.choice(["signed_form", "signed_form", "electronic"]),
+                recorded_by=first_worker,
+                recorded_at=at,
+            )
+            rows["consents"].append(row)
+            return row
+
+        if len(path) > 1 or phase != Phase.INQUIRY:
+            consent(Consent.Purpose.CASE_MANAGEMENT, steps[min(1, len(steps) - 1)])
+        transfer = None
+        if origin and Phase.READY_TO_DEPART in path:
+            transfer = consent(Consent.Purpose.TRANSFER, steps[path.index(Phase.READY_TO_DEPART)])
+        if origin and Phase.HANDED_OVER in path and transfer is not None:
+            accepted = plan["accepted"]
+            handover = Handover(
+                case=case,
+                from_desk=self.org[origin],
+                to_desk=self.org[national],
+                situation="Persona con empleo perdido; regresa con su familia.",
+                needs="Orientación laboral y apoyo para la vivienda.",
+                plan_so_far="Curso de formación acordado.",
+                travel_date=case.travel_date,
+                status=Handover.Status.ACCEPTED if accepted else Handover.Status.PENDING,
+                sent_by=euro_worker,
+                sent_at=plan["handed_at"],
+                decided_by=nat_worker if accepted else None,
+                decided_at=steps[path.index(Phase.RECEPTION)] if accepted else None,
+            )
+            handover_plans.append((handover, transfer))
+        # Journal: about ten entries a case, more the further the case went.
+        n = rng.randint(0, 2 * JOURNAL_MEAN[phase])
+        handed_at = plan["handed_at"]
+        for _ in range(n):
+            at = self.when_between(plan["created"], max(plan["updated"], plan["created"]))
+            national_side = nat_worker is not None and (handed_at is None or at >= handed_at)
+            author = nat_worker if national_side else (euro_worker or nat_worker)
+            desk = national if national_side else (origin or national)
+            language = EUROPEAN[desk][2] if desk in EUROPEAN else COUNTRIES[plan["country"]][1]
+            rows["journal"].append(
+                JournalEntry(
+                    case=case,
+                    kind=rng.choices(
+                        ["counselling", "orientation", "call", "visit", "psychosocial", "note"],
+                        [30, 15, 30, 10, 5, 10],
+                    )[0],
+                    occurred_on=at.date(),
+                    duration_minutes=rng.choice([None, 15, 30, 45, 60]),
+                    participants="",
+                    summary=" ".join(rng.sample(PHRASES[language], rng.randint(1, 3))),
+                    confidential=rng.random() < 0.05,
+                    author=author,
+                    author_desk=self.org[desk],
+                    created_at=at,
+                )
+            )
+        # Tasks: about two a case; the open one of an open case is due around today.
+        task_count = rng.choices([0, 1, 2, 3, 4], [10, 25, 35, 20, 10])[0]
+        plan["tasks"] = []
+        for t in range(task_count):
+            open_task = phase != Phase.CLOSED and t == task_count - 1 and rng.random() < 0.8
+            created = self.when_between(plan["created"], plan["updated"])
+            assignee = rng.choice(assigned) if open_task else (current or first_worker)
+            if open_task:
+                due = self.today + datetime.timedelta(days=rng.randint(-20, 40))
+                status, completed_at = Task.Status.OPEN, None
+            else:
+                due = (created + datetime.timedelta(days=rng.randint(1, 20))).date()
+                status = Task.Status.DONE if rng.random() < 0.9 else Task.Status.CANCELLED
+                completed_at = min(created + datetime.timedelta(days=rng.randint(0, 25)), self.now)
+            task = Task(
+                case=case,
+                title=rng.choice(TASK_TITLES),
+                assignee=assignee,
+                desk=self.org[owning],
+                due_on=due,
+                status=status,
+                created_by=assignee,
+                created_at=created,
+                completed_at=completed_at,
+                completed_by=assignee if completed_at else None,
+            )
+            rows["tasks"].append(task)
+            plan["tasks"].append(task)
+        if len(path) > 2 or phase not in (Phase.INQUIRY, Phase.INTAKE):
+            for a in range(rng.choice([1, 1, 2])):
+                rows["assessments"].append(
+                    NeedsAssessment(
+                        case=case,
+                        assessed_on=(steps[min(1 + a, len(steps) - 1)]).date(),
+                        assessed_by=first_worker,
+                        created_at=steps[min(1 + a, len(steps) - 1)],
+                        **{code: rng.randint(0, 3) for code, _l in NeedsAssessment.DIMENSIONS},
+                    )
+                )
+        if plan["vulnerabilities"]:
+            rows["profiles"].append(
+                VulnerabilityProfile(
+                    case=case,
+                    categories=plan["vulnerabilities"],
+                    recorded_by=first_worker,
+                    recorded_at=steps[min(1, len(steps) - 1)],
+                )
+            )
+        plan["case"] = case
+
+    def events(self, plan):
+        """The timeline the actions write: opening, each phase change, handover, tasks,
+        household members. (Journal entries' own events are left out: see README.)"""
+        case, path, steps = plan["case"], plan["path"], plan["steps"]
+        euro_worker, nat_worker = plan["workers"]
+        out = []
+
+        def add(kind, at, actor, **params):
+            desk = (
+                self.org[plan["national"]]
+                if actor is nat_worker and nat_worker is not None
+                else self.org[plan["origin"] or plan["national"]]
+            )
+            out.append(
+                CaseEvent(
+                    case=case,
+                    kind=kind,
+                    occurred_at=at,
+                    actor=actor,
+                    actor_name=actor.get_full_name() or actor.username,
+                    actor_desk=desk,
+                    params={k: str(v) for k, v in params.items()},
+                )
+            )
+
+        opener = euro_worker or nat_worker
+        add("case_opened", steps[0], opener, phase=path[0], desk=case.owning_desk.name)
+        for previous, phase, at in zip(path, path[1:], steps[1:], strict=False):
+            if phase == Phase.HANDED_OVER:
+                add("handed_over", at, euro_worker, to_desk=self.org[plan["national"]].name)
+            elif phase == Phase.RECEPTION and plan["origin"]:
+                add(
+                    "handover_accepted",
+                    at,
+                    nat_worker,
+                    to_desk=self.org[plan["national"]].name,
+                    from_desk=self.org[plan["origin"]].name,
+                    caseworker=nat_worker.get_full_name(),
+                )
+            elif phase == Phase.CLOSED:
+                add("closed", at, nat_worker or euro_worker, reason=case.closed_reason, note="")
+            else:
+                actor = nat_worker if phase in (Phase.REINTEGRATION, Phase.FOLLOW_UP) else opener
+                add("phase_changed", at, actor, phase=phase, previous=previous, note="")
+        for member, relationship in plan["household"]:
+            add("household_added", steps[0], opener, relationship=relationship, name=member.full_name)
+        for task in plan["tasks"]:
+            add(
+                "task_created",
+                task.created_at,
+                task.assignee,
+                title=task.title,
+                assignee=task.assignee.get_full_name(),
+                due=task.due_on,
+            )
+        return out
+
+
+def save_counters(counters, organisations) -> None:
+    for (desk, year), last in counters.items():
+        ReferenceCounter.objects.update_or_create(
+            desk=organisations[desk], year=year, defaults={"last": last}
+        )
+
+
+def analyze(out) -> None:
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if is_postgres() else "ANALYZE")
+    out(f"{'VACUUM ANALYZE' if is_postgres() else 'ANALYZE'}: {time.monotonic() - started:.1f} s")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--reset", action="store_true", help="delete earlier cases first")
+    parser.add_argument(
+        "--if-needed", action="store_true", help="do nothing when enough cases are there"
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--no-analyze", action="store_true", help="skip ANALYZE (planner statistics) at the end"
+    )
+    args = parser.parse_args(argv)
+
+    def out(message: str) -> None:
+        print(message, flush=True)
+
+    if "DATABASE_URL" not in os.environ:
+        parser.error(
+            "set DATABASE_URL to a database of its own (make bench does: var/bench.sqlite3); "
+            "the demo database is never filled"
+        )
+    db = connection.settings_dict
+    out(f"database: {connection.vendor} {db.get('NAME')}")
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    out(f"migrate: {time.monotonic() - started:.1f} s")
+
+    existing = Case.objects.count()
+    filled_by_bench = User.objects.filter(username__startswith=BENCH_USER_PREFIX).exists()
+    if existing and not filled_by_bench:
+        out(f"refusing: this database has {existing} cases that the bench did not create")
+        return 2
+    if args.if_needed and not args.reset and existing >= args.cases:
+        out(f"{existing} cases already there: nothing to do (use --reset to fill again)")
+        return 0
+    if args.reset:
+        reset(out)
+    elif existing:
+        out(f"{existing} cases already there; adding {args.cases - existing} more")
+
+    organisations, users = ensure_foundation()
+    staff = ensure_staff(organisations, users)
+    cycles = ensure_cycles(organisations)
+    target = args.cases
+    filler = Filler(
+        total=target,
+        seed=args.seed + Case.objects.count(),
+        organisations=organisations,
+        staff=staff,
+        cycles=cycles,
+        out=out,
+    )
+    fill_started = time.monotonic()
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+    last_report = 0.0
+    with keep_given_timestamps():
+        while filler.done < target:
+            n = min(CHUNK, target - filler.done)
+            with transaction.atomic():
+                filler.chunk(n)
+                save_counters(filler.counters, organisations)
+            elapsed = time.monotonic() - fill_started
+            if elapsed - last_report >= 15 or filler.done >= target:
+                last_report = elapsed
+                rate = filler.done / elapsed if elapsed else 0
+                eta = (target - filler.done) / rate if rate else 0
+                out(
+                    f"  {filler.done:>7,} cases  {elapsed:6.0f} s  ({rate:,.0f} cases/s, "
+                    f"about {eta:,.0f} s to go)"
+                )
+    out(f"fill: {time.monotonic() - fill_started:.0f} s")
+    for name, n in filler.counts.items():
+        out(f"  {name:<24} {n:>10,}")
+    if not args.no_analyze:
+        analyze(out)
+    out(f"total: {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
