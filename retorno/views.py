@@ -24,12 +24,11 @@ def home(request):
 
 def my_work(user) -> dict:
     """ "Needs your attention" first, then my cases by phase (UX §2.2)."""
-    from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
     from retorno.cases import access as case_access
     from retorno.cases import queries as case_queries
-    from retorno.cases.models import Assignment, Phase
+    from retorno.cases.models import Phase
 
     today = timezone.localdate()
     tasks = list(case_queries.tasks_due(case_access.tasks_visible_to(user), user=user)[:20])
@@ -38,9 +37,7 @@ def my_work(user) -> dict:
         .select_related("case", "from_desk")
         .order_by("sent_at")[:20]
     )
-    mine = case_access.cases_visible_to(user).filter(
-        Exists(Assignment.objects.filter(case=OuterRef("pk"), user=user))
-    )
+    mine = case_queries.filter_cases(case_access.cases_visible_to(user), {"mine": True}, user=user)
     my_counts = case_queries.counts_by_phase(mine)
     desk_counts = None
     if user.can(Capability.MANAGE_CASES):

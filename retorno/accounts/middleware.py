@@ -86,7 +86,9 @@ def act_as(user, organisation_code: str | None = None):
     organisation), as MembershipMiddleware would set it: for commands, demo data and tests."""
     memberships = active_memberships(user)
     if organisation_code:
-        memberships = [m for m in memberships if m.organisation.code == organisation_code] or memberships
+        memberships = [
+            m for m in memberships if m.organisation.code == organisation_code
+        ] or memberships
     user.membership = memberships[0] if memberships else None
     user.all_memberships = memberships
     return user

@@ -197,3 +197,34 @@ def get_handover_for_user(user, public_id, *, write: bool = False) -> Handover:
     if write and (not user.can(Capability.MANAGE_CASES) or handover.to_desk_id != _desk(user).pk):
         raise PermissionDenied
     return handover
+
+
+# The records of a case (household, consent, assessments, tasks, handovers, timeline) are read
+# through the case: only a case obtained from get_case_for_user (which sets `case.access`) opens
+# them, and only with full access, except the handovers a summary reader may see.
+
+
+def of_case(case: Case, model, *, summary_ok: bool = False) -> QuerySet:
+    level = getattr(case, "access", None)
+    if level == FULL or (summary_ok and level == SUMMARY):
+        return model.objects.filter(case=case)
+    raise Http404
+
+
+def timeline_visible_to(user, case: Case) -> QuerySet:
+    """The case's timeline; events of confidential journal entries only for those who may
+    read the entries."""
+    from retorno.cases.models import CaseEvent
+
+    events = of_case(case, CaseEvent)
+    if not may_read_confidential(user, case):
+        events = events.filter(
+            Q(journal_entry__isnull=True)
+            | Q(journal_entry__confidential=False)
+            | Q(journal_entry__author=user)
+        )
+    return events
+
+
+def cases_of_person_visible_to(user, person: Person) -> QuerySet[Case]:
+    return cases_visible_to(user).filter(person=person)

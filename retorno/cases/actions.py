@@ -505,9 +505,11 @@ def phase_problem(case: Case, to: str):
             "from": Phase(case.phase).label,
             "to": Phase(to).label,
         }
-    if to in (Phase.INTAKE, Phase.PREPARATION, Phase.READY_TO_DEPART) or to in NATIONAL_PHASES:
-        if consent_in_force(case, Consent.Purpose.CASE_MANAGEMENT) is None:
-            return _("Record the person's consent to case management first.")
+    needs_consent = to in (Phase.INTAKE, Phase.PREPARATION, Phase.READY_TO_DEPART)
+    if (needs_consent or to in NATIONAL_PHASES) and consent_in_force(
+        case, Consent.Purpose.CASE_MANAGEMENT
+    ) is None:
+        return _("Record the person's consent to case management first.")
     if to == Phase.READY_TO_DEPART and not case.person.return_country:
         return _("Record the country the person returns to first.")
     return None
@@ -1299,10 +1301,10 @@ def import_persons(*, actor, desk: Organisation, rows, file_name: str = "") -> i
     """Each validated row becomes a person with an open case at the desk, all in one
     transaction and one audit event. `rows` are importing.PersonRow objects, all valid.
     Returns how many were imported."""
-    count = 0
-    for count in iter_import_persons(actor=actor, desk=desk, rows=rows, file_name=file_name):
-        pass
-    return count
+    done = 0
+    for done in iter_import_persons(actor=actor, desk=desk, rows=rows, file_name=file_name):  # noqa: B007
+        continue
+    return done
 
 
 IMPORT_BATCH = 500

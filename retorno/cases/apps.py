@@ -24,7 +24,9 @@ class CasesConfig(AppConfig):
             Section(_("Duplicates"), "cases:duplicates", Capability.MANAGE_CASES),
             before="audit:events",
         )
-        register(Section(_("Import"), "cases:import", Capability.MANAGE_CASES), before="audit:events")
+        register(
+            Section(_("Import"), "cases:import", Capability.MANAGE_CASES), before="audit:events"
+        )
         register(
             Section(_("Programmes"), "cases:programmes", Capability.MANAGE_ORGANISATIONS),
             before="accounts:organisations",

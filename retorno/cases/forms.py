@@ -155,7 +155,8 @@ class PersonDetailsForm(DatePartsMixin, forms.Form):
         max_length=40,
         required=False,
         help_text=_(
-            "So the desk can call about appointments. Any format; add the country code if it is not from the desk's country."
+            "So the desk can call about appointments. Any format; add the country code if it "
+            "is not from the desk's country."
         ),
         widget=forms.TextInput(attrs={**STAFF, "type": "tel"}),
     )
@@ -164,7 +165,8 @@ class PersonDetailsForm(DatePartsMixin, forms.Form):
         max_length=40,
         required=False,
         help_text=_(
-            "So the national desk can reach the person after the return. Any format; add the country code if it is not from the country of return."
+            "So the national desk can reach the person after the return. Any format; add "
+            "the country code if it is not from the country of return."
         ),
         widget=forms.TextInput(attrs={**STAFF, "type": "tel"}),
     )
@@ -578,7 +580,8 @@ class VulnerabilityForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
-            "Choose all that apply. Leave all empty if none applies or the person prefers not to say."
+            "Choose all that apply. Leave all empty if none applies or the person prefers "
+            "not to say."
         ),
     )
     notes = forms.CharField(

@@ -220,8 +220,9 @@ def desk_duplicates(desk, *, persons=None):
     matches = matching.find_duplicates(records)
     ruled_out = {
         tuple(sorted((str(a), str(b))))
-        for a, b in NotDuplicate.objects.filter(person_a__in=[p.pk for p in by_key.values()])
-        .values_list("person_a__public_id", "person_b__public_id")
+        for a, b in NotDuplicate.objects.filter(
+            person_a__in=[p.pk for p in by_key.values()]
+        ).values_list("person_a__public_id", "person_b__public_id")
     }
     matches = [m for m in matches if tuple(sorted((m.a, m.b))) not in ruled_out]
     return matches, by_key

@@ -8,19 +8,71 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from retorno.accounts.middleware import act_as as acting
 from retorno.cases import actions
 from retorno.cases.models import Consent, Person
-from retorno.accounts.middleware import act_as as acting
 
 MARKER = "DEMO-"
 
-GIVEN_F = ["María", "Rosa", "Lucía", "Ana Paula", "Carmen", "Juana", "Luz Marina", "Fernanda",
-           "Gabriela", "Yolanda", "Sônia", "Beatriz", "Flor", "Patricia", "Elena"]
-GIVEN_M = ["José", "Luis Alberto", "Juan Carlos", "Pedro", "Wilson", "João", "Carlos", "Jorge",
-           "Edwin", "Miguel Ángel", "Raúl", "Francisco", "Marcos", "Víctor", "Hugo"]
-SURNAMES = ["Quispe", "Mamani", "Huamán", "Flores", "Rojas", "García", "Rodríguez", "Silva",
-            "Santos", "Pérez", "Gómez", "Vargas", "Cruz", "Torres", "Ramírez", "Chávez",
-            "Benítez", "Oliveira", "Castillo", "Morales", "Sánchez", "Ortiz", "Paredes"]
+GIVEN_F = [
+    "María",
+    "Rosa",
+    "Lucía",
+    "Ana Paula",
+    "Carmen",
+    "Juana",
+    "Luz Marina",
+    "Fernanda",
+    "Gabriela",
+    "Yolanda",
+    "Sônia",
+    "Beatriz",
+    "Flor",
+    "Patricia",
+    "Elena",
+]
+GIVEN_M = [
+    "José",
+    "Luis Alberto",
+    "Juan Carlos",
+    "Pedro",
+    "Wilson",
+    "João",
+    "Carlos",
+    "Jorge",
+    "Edwin",
+    "Miguel Ángel",
+    "Raúl",
+    "Francisco",
+    "Marcos",
+    "Víctor",
+    "Hugo",
+]
+SURNAMES = [
+    "Quispe",
+    "Mamani",
+    "Huamán",
+    "Flores",
+    "Rojas",
+    "García",
+    "Rodríguez",
+    "Silva",
+    "Santos",
+    "Pérez",
+    "Gómez",
+    "Vargas",
+    "Cruz",
+    "Torres",
+    "Ramírez",
+    "Chávez",
+    "Benítez",
+    "Oliveira",
+    "Castillo",
+    "Morales",
+    "Sánchez",
+    "Ortiz",
+    "Paredes",
+]
 CITIES = {
     "PE": ["Lima", "Arequipa", "Cusco", "Trujillo"],
     "BO": ["La Paz", "El Alto", "Cochabamba", "Santa Cruz"],
@@ -31,59 +83,117 @@ CITIES = {
     "PY": ["Asunción", "Ciudad del Este", "Encarnación"],
     "UY": ["Montevideo", "Salto", "Paysandú"],
 }
-NATIONAL = {"PE": "LIM", "BO": "LPZ", "BR": "BSB", "CL": "SCL", "CO": "BOG", "EC": "UIO",
-            "PY": "ASU", "UY": "MVD"}
-COORDINATOR = {"MIL": "bruno.milano", "MAD": "sofia.madrid", "LIS": "joao.lisboa",
-               "LIM": "mateo.lima", "LPZ": "rosa.lapaz", "BSB": "paulo.brasilia",
-               "SCL": "camila.santiago", "BOG": "andres.bogota", "UIO": "diego.quito",
-               "ASU": "nilda.asuncion", "MVD": "martin.montevideo"}
+NATIONAL = {
+    "PE": "LIM",
+    "BO": "LPZ",
+    "BR": "BSB",
+    "CL": "SCL",
+    "CO": "BOG",
+    "EC": "UIO",
+    "PY": "ASU",
+    "UY": "MVD",
+}
+COORDINATOR = {
+    "MIL": "bruno.milano",
+    "MAD": "sofia.madrid",
+    "LIS": "joao.lisboa",
+    "LIM": "mateo.lima",
+    "LPZ": "rosa.lapaz",
+    "BSB": "paulo.brasilia",
+    "SCL": "camila.santiago",
+    "BOG": "andres.bogota",
+    "UIO": "diego.quito",
+    "ASU": "nilda.asuncion",
+    "MVD": "martin.montevideo",
+}
 CASEWORKER = {"MIL": "ana.milano", "MAD": "dario.madrid", "LIM": "lucia.lima"}
 
 # (European desk or None for a walk-in at the national desk, return country, final phase,
 #  children, sensitive)
 PLAN = [
-    ("MIL", "PE", "inquiry", 0, False), ("MIL", "PE", "intake", 2, False),
-    ("MIL", "BO", "preparation", 1, False), ("MIL", "PE", "ready_to_depart", 2, True),
-    ("MIL", "EC", "ready_to_depart", 0, False), ("MIL", "PE", "handed_over", 1, False),
-    ("MIL", "CO", "handed_over", 0, False), ("MIL", "PE", "reception", 2, False),
-    ("MIL", "PE", "reintegration", 0, False), ("MIL", "PE", "reintegration", 1, True),
-    ("MIL", "PE", "follow_up", 0, False), ("MIL", "BO", "reception", 0, False),
-    ("MIL", "EC", "reintegration", 2, False), ("MIL", "PE", "closed", 0, False),
-    ("MIL", "PE", "intake", 0, True), ("MIL", "BR", "preparation", 0, False),
-    ("MAD", "CO", "inquiry", 0, False), ("MAD", "EC", "intake", 1, False),
-    ("MAD", "PE", "preparation", 0, False), ("MAD", "BO", "ready_to_depart", 1, False),
-    ("MAD", "PY", "handed_over", 0, False), ("MAD", "PE", "reception", 0, False),
-    ("MAD", "PE", "reintegration", 3, False), ("MAD", "CO", "reintegration", 0, False),
-    ("MAD", "EC", "follow_up", 1, False), ("MAD", "UY", "reception", 0, False),
-    ("MAD", "CL", "reintegration", 0, False), ("MAD", "PE", "closed", 0, False),
-    ("LIS", "BR", "inquiry", 0, False), ("LIS", "BR", "preparation", 1, False),
-    ("LIS", "BR", "ready_to_depart", 0, False), ("LIS", "BR", "reintegration", 2, False),
-    ("LIS", "BR", "follow_up", 0, False), ("LIS", "BR", "handed_over", 0, False),
-    (None, "PE", "reception", 0, False), (None, "PE", "reception", 2, True),
-    (None, "PE", "reintegration", 1, False), (None, "PE", "follow_up", 0, False),
-    (None, "PE", "closed", 0, False), (None, "BO", "reception", 0, False),
-    (None, "BO", "reintegration", 1, False), (None, "BR", "reception", 0, False),
-    (None, "CL", "reception", 0, False), (None, "CL", "follow_up", 0, False),
-    (None, "CO", "reception", 2, False), (None, "CO", "reintegration", 0, False),
-    (None, "EC", "reception", 0, False), (None, "EC", "follow_up", 0, False),
-    (None, "PY", "reception", 1, False), (None, "PY", "reintegration", 0, False),
-    (None, "UY", "reception", 0, False), (None, "UY", "closed", 0, False),
-    ("MIL", "PE", "inquiry", 0, False), ("MIL", "CO", "intake", 0, False),
-    ("MAD", "PE", "inquiry", 0, False), ("MAD", "BO", "preparation", 0, False),
-    ("MIL", "PE", "follow_up", 1, False), ("MAD", "PE", "follow_up", 0, False),
-    ("MIL", "PE", "reception", 0, True), ("MAD", "PE", "closed", 0, False),
+    ("MIL", "PE", "inquiry", 0, False),
+    ("MIL", "PE", "intake", 2, False),
+    ("MIL", "BO", "preparation", 1, False),
+    ("MIL", "PE", "ready_to_depart", 2, True),
+    ("MIL", "EC", "ready_to_depart", 0, False),
+    ("MIL", "PE", "handed_over", 1, False),
+    ("MIL", "CO", "handed_over", 0, False),
+    ("MIL", "PE", "reception", 2, False),
+    ("MIL", "PE", "reintegration", 0, False),
+    ("MIL", "PE", "reintegration", 1, True),
+    ("MIL", "PE", "follow_up", 0, False),
+    ("MIL", "BO", "reception", 0, False),
+    ("MIL", "EC", "reintegration", 2, False),
+    ("MIL", "PE", "closed", 0, False),
+    ("MIL", "PE", "intake", 0, True),
+    ("MIL", "BR", "preparation", 0, False),
+    ("MAD", "CO", "inquiry", 0, False),
+    ("MAD", "EC", "intake", 1, False),
+    ("MAD", "PE", "preparation", 0, False),
+    ("MAD", "BO", "ready_to_depart", 1, False),
+    ("MAD", "PY", "handed_over", 0, False),
+    ("MAD", "PE", "reception", 0, False),
+    ("MAD", "PE", "reintegration", 3, False),
+    ("MAD", "CO", "reintegration", 0, False),
+    ("MAD", "EC", "follow_up", 1, False),
+    ("MAD", "UY", "reception", 0, False),
+    ("MAD", "CL", "reintegration", 0, False),
+    ("MAD", "PE", "closed", 0, False),
+    ("LIS", "BR", "inquiry", 0, False),
+    ("LIS", "BR", "preparation", 1, False),
+    ("LIS", "BR", "ready_to_depart", 0, False),
+    ("LIS", "BR", "reintegration", 2, False),
+    ("LIS", "BR", "follow_up", 0, False),
+    ("LIS", "BR", "handed_over", 0, False),
+    (None, "PE", "reception", 0, False),
+    (None, "PE", "reception", 2, True),
+    (None, "PE", "reintegration", 1, False),
+    (None, "PE", "follow_up", 0, False),
+    (None, "PE", "closed", 0, False),
+    (None, "BO", "reception", 0, False),
+    (None, "BO", "reintegration", 1, False),
+    (None, "BR", "reception", 0, False),
+    (None, "CL", "reception", 0, False),
+    (None, "CL", "follow_up", 0, False),
+    (None, "CO", "reception", 2, False),
+    (None, "CO", "reintegration", 0, False),
+    (None, "EC", "reception", 0, False),
+    (None, "EC", "follow_up", 0, False),
+    (None, "PY", "reception", 1, False),
+    (None, "PY", "reintegration", 0, False),
+    (None, "UY", "reception", 0, False),
+    (None, "UY", "closed", 0, False),
+    ("MIL", "PE", "inquiry", 0, False),
+    ("MIL", "CO", "intake", 0, False),
+    ("MAD", "PE", "inquiry", 0, False),
+    ("MAD", "BO", "preparation", 0, False),
+    ("MIL", "PE", "follow_up", 1, False),
+    ("MAD", "PE", "follow_up", 0, False),
+    ("MIL", "PE", "reception", 0, True),
+    ("MAD", "PE", "closed", 0, False),
 ]
 
 JOURNAL = [
-    ("orientation", "First orientation: explained the programme, the phases and what the desk can offer."),
-    ("counselling", "Counselling session about the decision to return and the family's expectations."),
+    (
+        "orientation",
+        "First orientation: explained the programme, the phases and what the desk can offer.",
+    ),
+    (
+        "counselling",
+        "Counselling session about the decision to return and the family's expectations.",
+    ),
     ("call", "Phone call to confirm the next appointment and the documents to bring."),
     ("psychosocial", "Psychosocial session: worries about finding work and housing after return."),
     ("visit", "Home visit after arrival: the family is staying with relatives for now."),
 ]
-TASKS = ["Check the passports of the children", "Book the orientation session",
-         "Ask for the school records", "Call about the flight", "Follow-up call after arrival",
-         "Send the work certificates for recognition"]
+TASKS = [
+    "Check the passports of the children",
+    "Book the orientation session",
+    "Ask for the school records",
+    "Call about the flight",
+    "Follow-up call after arrival",
+    "Send the work certificates for recognition",
+]
 
 
 def demo_cases_exist() -> bool:
@@ -116,14 +226,23 @@ def ensure_demo_cases(users: dict, organisations: dict) -> int:
             "return_country": country,
             "return_city": rng.choice(CITIES[country]),
             "languages": ["pt"] if country == "BR" else ["es"],
-            "education_level": rng.choice(["primary", "lower_secondary", "upper_secondary", "vocational"]),
-            "occupation": rng.choice(["Care worker", "Cleaner", "Builder", "Cook", "Farm worker", "Shop assistant"]),
+            "education_level": rng.choice(
+                ["primary", "lower_secondary", "upper_secondary", "vocational"]
+            ),
+            "occupation": rng.choice(
+                ["Care worker", "Cleaner", "Builder", "Cook", "Farm worker", "Shop assistant"]
+            ),
             "desk_reference": f"{MARKER}{n:03d}",
         }
-        documents = [{"type": "passport", "number": f"{country}{rng.randint(1000000, 9999999)}",
-                      "issuing_country": country}]
+        documents = [
+            {
+                "type": "passport",
+                "number": f"{country}{rng.randint(1000000, 9999999)}",
+                "issuing_country": country,
+            }
+        ]
         case = actions.register_returnee(actor=worker, person=person, documents=documents)
-        for c in range(children):
+        for _child in range(children):
             actions.add_household_member(
                 case,
                 actor=worker,
@@ -136,13 +255,24 @@ def ensure_demo_cases(users: dict, organisations: dict) -> int:
                 },
             )
         categories = ["children"] if children else []
-        categories += rng.sample(["job_loss", "weak_networks", "hard_to_certify", "low_schooling"], 2)
+        categories += rng.sample(
+            ["job_loss", "weak_networks", "hard_to_certify", "low_schooling"], 2
+        )
         if sensitive:
             categories.append("gbv" if n % 2 else "trafficking")
         case = actions.record_vulnerability(case, actor=worker, categories=categories)
-        _advance(case, phase, worker=worker, coordinator=coordinator, users=users,
-                 organisations=organisations, country=country, european=european, rng=rng,
-                 today=today)
+        _advance(
+            case,
+            phase,
+            worker=worker,
+            coordinator=coordinator,
+            users=users,
+            organisations=organisations,
+            country=country,
+            european=european,
+            rng=rng,
+            today=today,
+        )
     return len(PLAN)
 
 
@@ -182,8 +312,9 @@ def _tasks(case, actor, rng, today):
         )
 
 
-def _advance(case, phase, *, worker, coordinator, users, organisations, country, european, rng, today):
-    national_phases = ("reception", "reintegration", "follow_up", "closed")
+def _advance(
+    case, phase, *, worker, coordinator, users, organisations, country, european, rng, today
+):
     if european is None:
         # A walk-in at the national desk: the case starts at reception.
         _consent(case, worker, Consent.Purpose.CASE_MANAGEMENT)
@@ -204,7 +335,12 @@ def _advance(case, phase, *, worker, coordinator, users, organisations, country,
         case,
         actor=worker,
         assessed_on=today - datetime.timedelta(days=40),
-        economic=3, social=2, psychosocial=rng.randint(1, 3), health=1, legal=2, education=1,
+        economic=3,
+        social=2,
+        psychosocial=rng.randint(1, 3),
+        health=1,
+        legal=2,
+        education=1,
         housing=3,
         summary="Lost her job in March; savings run out soon; the children need school places.",
     )
@@ -244,5 +380,3 @@ def _continue_national(case, phase, worker, rng, today):
         actions.close_case(case, actor=worker, reason="completed", note="Working and stable.")
         return
     _tasks(case, worker, rng, today)
-
-

@@ -67,7 +67,9 @@ def test_the_journey_from_milan_to_lima(live_server, browser, personas):
 
     # A counselling session.
     page.goto(case_url + "journal/add/")
-    page.fill("#id_summary", "First counselling session: she wants to go back to Lima with the children.")
+    page.fill(
+        "#id_summary", "First counselling session: she wants to go back to Lima with the children."
+    )
     page.fill("#id_duration_minutes", "45")
     page.click("text=Save entry")
     page.wait_for_load_state()
@@ -128,7 +130,9 @@ def test_the_journey_from_milan_to_lima(live_server, browser, personas):
     context.close()
 
 
-def test_the_case_list_on_a_phone_is_cards_and_does_not_scroll_sideways(live_server, phone, personas):
+def test_the_case_list_on_a_phone_is_cards_and_does_not_scroll_sideways(
+    live_server, phone, personas
+):
     from retorno.cases.tests.factories import register
 
     for n in range(3):

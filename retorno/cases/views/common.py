@@ -39,7 +39,8 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
     if record_view:
         actions.record_case_view(case, actor=user, page=tab)
     household = list(
-        HouseholdMember.objects.filter(case=case, returning=True)
+        access.of_case(case, HouseholdMember, summary_ok=True)
+        .filter(returning=True)
         .values("relationship")
         .annotate(n=Count("pk"))
     )
@@ -47,12 +48,17 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
     others = sum(h["n"] for h in household if h["relationship"] != "child")
     caseworkers = [a.user for a in case.assignments.select_related("user").order_by("assigned_at")]
     pending = (
-        Handover.objects.filter(case=case, status=Handover.Status.PENDING)
+        access.of_case(case, Handover, summary_ok=True)
+        .filter(status=Handover.Status.PENDING)
         .select_related("to_desk")
         .first()
     )
     is_owner = case.access == access.FULL and case.owning_desk_id == user.organisation.pk
-    overdue = Task.objects.filter(case=case, status=Task.Status.OPEN, due_on__lt=_today()).count()
+    overdue = (
+        access.of_case(case, Task).filter(status=Task.Status.OPEN, due_on__lt=_today()).count()
+        if case.access == access.FULL
+        else 0
+    )
     tabs = []
     if case.access == access.FULL:
         for code, label, url_name in tabs_for(case):

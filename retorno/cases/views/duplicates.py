@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from retorno.accounts.roles import Capability
 from retorno.cases import access, actions, queries
-from retorno.cases.models import Case
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required
 
@@ -31,7 +30,9 @@ def duplicates(request):
     for pair in pairs:
         pair["case_a"] = cases.get(pair["a"].pk)
         pair["case_b"] = cases.get(pair["b"].pk)
-    return render(request, "cases/duplicates.html", {"page": page, "pairs": pairs, "total": len(matches)})
+    return render(
+        request, "cases/duplicates.html", {"page": page, "pairs": pairs, "total": len(matches)}
+    )
 
 
 def _pair(request):
@@ -56,20 +57,44 @@ def merge(request):
             return redirect("cases:duplicates")
         messages.success(
             request,
-            _("The records are merged. Everything of the other record is now on this one, and the other record is kept, marked as merged."),
+            _(
+                "The records are merged. Everything of the other record is now on this one, "
+                "and the other record is kept, marked as merged."
+            ),
         )
-        case = Case.objects.filter(person=survivor).order_by("created_at").first()
-        if case is not None and access.cases_visible_to(request.user).filter(pk=case.pk).exists():
+        case = (
+            access.cases_of_person_visible_to(request.user, survivor).order_by("created_at").first()
+        )
+        if case is not None:
             return redirect("cases:case", case_id=case.public_id)
         return redirect("cases:duplicates")
     rows = []
-    for name in ("given_names", "first_surname", "second_surname", "sex", "birth_year", "birth_month",
-                 "birth_day", "nationality", "return_country", "return_city", "phone_europe",
-                 "phone_home", "email", "desk_reference"):
+    for name in (
+        "given_names",
+        "first_surname",
+        "second_surname",
+        "sex",
+        "birth_year",
+        "birth_month",
+        "birth_day",
+        "nationality",
+        "return_country",
+        "return_city",
+        "phone_europe",
+        "phone_home",
+        "email",
+        "desk_reference",
+    ):
         field = survivor._meta.get_field(name)
         mine, theirs = getattr(survivor, name), getattr(duplicate, name)
-        rows.append({"label": field.verbose_name, "keep": mine, "other": theirs,
-                     "fills": (mine in ("", None) and theirs not in ("", None))})
+        rows.append(
+            {
+                "label": field.verbose_name,
+                "keep": mine,
+                "other": theirs,
+                "fills": (mine in ("", None) and theirs not in ("", None)),
+            }
+        )
     actions.record_person_view(survivor, actor=request.user, page="merge")
     actions.record_person_view(duplicate, actor=request.user, page="merge")
     return render(
@@ -79,8 +104,8 @@ def merge(request):
             "survivor": survivor,
             "duplicate": duplicate,
             "rows": rows,
-            "survivor_cases": Case.objects.filter(person=survivor, pk__in=access.cases_visible_to(request.user)),
-            "duplicate_cases": Case.objects.filter(person=duplicate, pk__in=access.cases_visible_to(request.user)),
+            "survivor_cases": access.cases_of_person_visible_to(request.user, survivor),
+            "duplicate_cases": access.cases_of_person_visible_to(request.user, duplicate),
         },
     )
 
@@ -91,5 +116,7 @@ def not_duplicate(request):
         return redirect("cases:duplicates")
     a, b = _pair(request)
     actions.mark_not_duplicate(a, b, actor=request.user)
-    messages.success(request, _("Marked as two different people. The pair will not be shown again."))
+    messages.success(
+        request, _("Marked as two different people. The pair will not be shown again.")
+    )
     return redirect("cases:duplicates")

@@ -77,7 +77,7 @@ def handover_check(request, case_id):
     """Check the handover before you send it (MoJ confirm-an-action)."""
     case = _owned(request, case_id)
     if case.phase == Phase.HANDED_OVER:
-        handover = Handover.objects.filter(case=case, status=Handover.Status.PENDING).first()
+        handover = access.of_case(case, Handover).filter(status=Handover.Status.PENDING).first()
         messages.info(
             request,
             _("This case was already handed over on %(date)s.")
@@ -111,7 +111,7 @@ def handover_check(request, case_id):
             _drop_draft(request, case)
             return redirect("cases:handover_sent", handover_id=handover.public_id)
     context = case_context(request, case, "summary", record_view=False)
-    members = HouseholdMember.objects.filter(case=case, returning=True).select_related("person")
+    members = access.of_case(case, HouseholdMember).filter(returning=True).select_related("person")
     context.update(
         {
             "draft": draft,
@@ -175,7 +175,11 @@ def handover_detail(request, handover_id):
     )
     accept_form = AcceptHandoverForm(desk=handover.to_desk) if receiving else None
     actions.record_case_view(case, actor=request.user, page="handover")
-    members = HouseholdMember.objects.filter(case=case, returning=True).select_related("person")
+    members = (
+        access.of_case(case, HouseholdMember, summary_ok=True)
+        .filter(returning=True)
+        .select_related("person")
+    )
     return render(
         request,
         "cases/handover_detail.html",

@@ -83,7 +83,9 @@ def upload(request):
         "desk": request.user.organisation,
         "has_errors": bool(form.errors or (result and not result.ok)),
     }
-    return render(request, "cases/import.html", context, status=422 if context["has_errors"] else 200)
+    return render(
+        request, "cases/import.html", context, status=422 if context["has_errors"] else 200
+    )
 
 
 @capability_required(Capability.MANAGE_CASES)

@@ -24,7 +24,6 @@ from retorno.cases.forms import (
     WorkExperienceForm,
 )
 from retorno.cases.models import (
-    CaseEvent,
     Consent,
     Handover,
     HouseholdMember,
@@ -52,12 +51,10 @@ def summary(request, case_id):
     case = access.get_case_for_user(request.user, case_id, summary=True)
     context = case_context(request, case, "summary")
     if case.access == access.SUMMARY:
-        handover = Handover.objects.filter(case=case).order_by("-sent_at").first()
+        handover = access.of_case(case, Handover, summary_ok=True).order_by("-sent_at").first()
         context.update({"handover": handover})
         return render(request, "cases/summary_readonly.html", context)
-    assessments = list(
-        NeedsAssessment.objects.filter(case=case).order_by("-assessed_on", "-pk")[:2]
-    )
+    assessments = list(access.of_case(case, NeedsAssessment).order_by("-assessed_on", "-pk")[:2])
     latest = assessments[0] if assessments else None
     previous = assessments[1] if len(assessments) > 1 else None
     needs = []
@@ -75,14 +72,14 @@ def summary(request, case_id):
             )
     consents = {}
     for consent in (
-        Consent.objects.filter(case=case)
+        access.of_case(case, Consent)
         .select_related("partner")
         .order_by("decided_on", "recorded_at", "pk")
     ):
         key = (consent.purpose, consent.partner_id)
         consents[key] = consent
     handover = (
-        Handover.objects.filter(case=case)
+        access.of_case(case, Handover)
         .select_related("from_desk", "to_desk")
         .order_by("-sent_at")
         .first()
@@ -92,7 +89,8 @@ def summary(request, case_id):
             "latest_assessment": latest,
             "previous_assessment": previous,
             "needs": needs,
-            "open_tasks": Task.objects.filter(case=case, status=Task.Status.OPEN)
+            "open_tasks": access.of_case(case, Task)
+            .filter(status=Task.Status.OPEN)
             .select_related("assignee")
             .order_by("due_on")[:10],
             "consents": sorted(consents.values(), key=lambda c: (c.purpose, c.pk)),
@@ -192,7 +190,7 @@ def work_add(request, case_id):
 def household(request, case_id):
     case = access.get_case_for_user(request.user, case_id)
     context = case_context(request, case, "household")
-    context["members"] = HouseholdMember.objects.filter(case=case).select_related("person")
+    context["members"] = access.of_case(case, HouseholdMember).select_related("person")
     return render(request, "cases/household.html", context)
 
 
@@ -223,7 +221,8 @@ def household_add(request, case_id):
 def household_remove(request, case_id, member_id):
     case = _owned(request, case_id)
     member = (
-        HouseholdMember.objects.filter(case=case, public_id=member_id)
+        access.of_case(case, HouseholdMember)
+        .filter(public_id=member_id)
         .select_related("person")
         .first()
     )
@@ -329,7 +328,7 @@ def close(request, case_id):
         messages.info(request, _("This case is already closed."))
         return redirect("cases:case", case_id=case.public_id)
     form = CloseForm(request.POST or None)
-    open_tasks = Task.objects.filter(case=case, status=Task.Status.OPEN).count()
+    open_tasks = access.of_case(case, Task).filter(status=Task.Status.OPEN).count()
     if request.method == "POST" and form.is_valid():
         try:
             actions.close_case(
@@ -433,15 +432,9 @@ def sensitive_remove(request, case_id):
 def timeline(request, case_id):
     case = access.get_case_for_user(request.user, case_id)
     context = case_context(request, case, "timeline")
-    events = CaseEvent.objects.filter(case=case).select_related("actor_desk", "journal_entry")
-    if not access.may_read_confidential(request.user, case):
-        from django.db.models import Q
-
-        events = events.filter(
-            Q(journal_entry__isnull=True)
-            | Q(journal_entry__confidential=False)
-            | Q(journal_entry__author=request.user)
-        )
+    events = access.timeline_visible_to(request.user, case).select_related(
+        "actor_desk", "journal_entry"
+    )
     kind = request.GET.get("type", "")
     from retorno.cases.timeline import GROUPS
 

@@ -29,7 +29,7 @@ def consent_snapshot(case):
     """The consent in force (or refused, or withdrawn) per purpose and partner, latest first."""
     latest = {}
     for consent in (
-        Consent.objects.filter(case=case)
+        access.of_case(case, Consent)
         .select_related("partner", "recorded_by", "document")
         .order_by("decided_on", "recorded_at", "pk")
     ):
@@ -45,7 +45,7 @@ def consent(request, case_id):
     context = case_context(request, case, "consent")
     context["current"] = consent_snapshot(case)
     context["history"] = (
-        Consent.objects.filter(case=case)
+        access.of_case(case, Consent)
         .select_related("partner", "recorded_by")
         .order_by("-recorded_at")
     )
@@ -90,7 +90,9 @@ def consent_record(request, case_id):
 @capability_required(Capability.WORK_CASES)
 def consent_withdraw(request, case_id, consent_id):
     case = _owned(request, case_id)
-    item = Consent.objects.filter(case=case, public_id=consent_id).select_related("partner").first()
+    item = (
+        access.of_case(case, Consent).filter(public_id=consent_id).select_related("partner").first()
+    )
     if item is None:
         raise Http404
     if item.withdrawn_at is not None:

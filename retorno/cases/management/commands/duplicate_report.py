@@ -46,7 +46,12 @@ class Command(BaseCommand):
             writer.writerow(["reference_a", "reference_b", "score", "reasons"])
             for match in matches:
                 writer.writerow(
-                    [references[match.a], references[match.b], f"{match.score:.3f}", ";".join(match.reasons)]
+                    [
+                        references[match.a],
+                        references[match.b],
+                        f"{match.score:.3f}",
+                        ";".join(match.reasons),
+                    ]
                 )
         elapsed = time.monotonic() - started
         record(

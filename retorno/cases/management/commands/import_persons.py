@@ -47,9 +47,9 @@ class Command(BaseCommand):
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(f"error: {error}")
+            bad = len(result.error_lines)
             raise CommandError(
-                f"{len(result.error_lines)} bad rows out of {len(result.rows) + len(result.error_lines)}; "
-                "nothing was imported."
+                f"{bad} bad rows out of {len(result.rows) + bad}; nothing was imported."
             )
         if dry_run:
             self.stdout.write(f"{len(result.rows)} rows are valid; nothing imported (dry run).")
