@@ -58,13 +58,15 @@ _ENUM_FIELDS: dict[str, type] = {}
 def enum_field(name: str, choices, **kwargs) -> serializers.ChoiceField:
     """A choice field whose codes are one named schema component. drf-spectacular would name
     the enums after the field ("kind", "status"), and those names collide between models."""
+    codes = [value for value, _label in choices]
     field_class = _ENUM_FIELDS.get(name)
     if field_class is None:
-        codes = [value for value, _label in choices]
         field_class = extend_schema_field({"type": "string", "enum": codes}, component_name=name)(
-            type(f"{name}Field", (serializers.ChoiceField,), {})
+            type(f"{name}Field", (serializers.ChoiceField,), {"codes": codes})
         )
         _ENUM_FIELDS[name] = field_class
+    if field_class.codes != codes:
+        raise ValueError(f"{name} already names another set of codes")
     return field_class(choices=choices, **kwargs)
 
 
@@ -181,19 +183,6 @@ def _valid(serializer_class, request, **context):
 # Persons
 
 
-PERSON_TEXT_FIELDS = {
-    "given_names": 150,
-    "first_surname": 150,
-    "second_surname": 150,
-    "preferred_name": 100,
-    "return_region": 100,
-    "return_city": 100,
-    "address_europe": None,
-    "address_home": None,
-    "occupation": 200,
-    "skills": None,
-    "desk_reference": 60,
-}
 ISO_PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 BIRTH_PARTS = ("birth_year", "birth_month", "birth_day")
 
@@ -276,7 +265,12 @@ class PersonFieldsInput(serializers.Serializer):
     second_surname = _text(150)
     preferred_name = _text(100)
     sex = enum_field("Sex", Sex.choices, required=False)
-    birth_year = serializers.IntegerField(required=False, allow_null=True)
+    birth_year = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="Any of birth_year, birth_month, birth_day or birth_date replaces the whole "
+        "date of birth; the year alone, or the month and year, are enough.",
+    )
     birth_month = serializers.IntegerField(required=False, allow_null=True)
     birth_day = serializers.IntegerField(required=False, allow_null=True)
     birth_date = serializers.CharField(
@@ -400,7 +394,7 @@ class PersonDetail(CaseAPIView):
         person = self._person(request, id, write=True)
         data = _valid(PersonUpdateInput, request, desk=request.user.organisation, person=person)
         version = data.pop("version")
-        person = actions.update_person(person, actor=request.user, expected_version=version, **data)
+        actions.update_person(person, actor=request.user, expected_version=version, **data)
         person = self._person(request, id)
         return Response(PersonOutput(person).data)
 

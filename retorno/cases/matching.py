@@ -123,9 +123,16 @@ def normalise_text(value: str) -> str:
     """
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", stripped).strip()
+    return _normalise_text(value)
+
+
+@lru_cache(maxsize=65_536)  # names repeat a lot: "maria", "garcia"
+def _normalise_text(value: str) -> str:
+    value = value.casefold()
+    if not value.isascii():
+        decomposed = unicodedata.normalize("NFKD", value)
+        value = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", value).strip()
 
 
 def normalise_document(value: str) -> str:
@@ -335,6 +342,7 @@ def _phonetic(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=65_536)
 def _skeleton(token: str) -> str:
     """First sound then consonants only, at most 5 characters: a typo-tolerant blocking code.
 
@@ -380,8 +388,8 @@ class _Prepared:
 _SEXES = {"female": "female", "f": "female", "male": "male", "m": "male"}
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(t for t in normalise_text(text).split() if t not in _PARTICLES)
+def _tokens(normalised: str) -> tuple[str, ...]:
+    return tuple(t for t in normalised.split() if t not in _PARTICLES)
 
 
 def _valid_date_part(value: int | None, low: int, high: int) -> int | None:
@@ -389,7 +397,9 @@ def _valid_date_part(value: int | None, low: int, high: int) -> int | None:
 
 
 def _prepare(record: PersonRecord) -> _Prepared:
-    surname_text = f"{record.first_surname} {record.second_surname}"
+    given = normalise_text(record.given_names)
+    surnames = f"{normalise_text(record.first_surname)} {normalise_text(record.second_surname)}"
+    surnames = surnames.strip()
     documents = []
     for raw in record.document_numbers:
         doc = normalise_document(raw or "")
@@ -403,12 +413,11 @@ def _prepare(record: PersonRecord) -> _Prepared:
     year = _valid_date_part(record.birth_year, 1000, 9999)
     month = _valid_date_part(record.birth_month, 1, 12) if year else None
     day = _valid_date_part(record.birth_day, 1, 31) if month else None
-    name = search_key(record.given_names, record.first_surname, record.second_surname)
     return _Prepared(
         key=record.key,
-        given=_tokens(record.given_names),
-        surnames=_tokens(surname_text),
-        surname_joined=normalise_text(surname_text).replace(" ", ""),
+        given=_tokens(given),
+        surnames=_tokens(surnames),
+        surname_joined=surnames.replace(" ", ""),
         sex=_SEXES.get((record.sex or "").strip().lower(), ""),
         year=year,
         month=month,
@@ -417,7 +426,7 @@ def _prepare(record: PersonRecord) -> _Prepared:
         document_cores=tuple(_document_core(d) for d in documents),
         phones=tuple(phones),
         email=(record.email or "").strip().lower(),
-        sort_key=f"{name}|{year or ''}",
+        sort_key=f"{given} {surnames}|{year or ''}",
     )
 
 
@@ -906,11 +915,16 @@ def _logit(probability: float) -> float:
     return math.log(probability / (1 - probability)) * _SCORE_SCALE
 
 
-def _score_prepared(a: _Prepared, b: _Prepared, floor: float | None = None) -> Match | None:
-    """Score a pair; with ``floor`` (a log-odds total), None as soon as it cannot reach it."""
+def _score_prepared(a: _Prepared, b: _Prepared, prune_below: float | None = None) -> Match | None:
+    """Score a pair; None when hopeless, or when the non-name evidence is below ``prune_below``.
+
+    Names are the costly part of a comparison. Callers with a threshold pass
+    ``prune_below = logit(threshold) - _max_name_evidence()``: below it, even identical names
+    could not lift the pair over the threshold, so they are not compared at all.
+    """
     features = _record_features(a, b)
-    if floor is not None and PRIOR + _evidence(features) + _max_name_evidence() < floor:
-        return None  # names are the costly part; skip them when even perfect names fall short
+    if prune_below is not None and PRIOR + _evidence(features) < prune_below:
+        return None
     names = _name_features(a, b)
     features = _add_name_features(features, names)
     total = PRIOR + _evidence(features)
@@ -941,12 +955,12 @@ def find_matches_for(
 ) -> list[Match]:
     """Best matches of one new record against a (pre-filtered) pool, best first."""
     c = _prepare(candidate)
-    floor = _logit(max(threshold, MIN_SCORE))
+    prune_below = _logit(max(threshold, MIN_SCORE)) - _max_name_evidence()
     matches = []
     for record in pool:
         if record.key == candidate.key:
             continue
-        match = _score_prepared(c, _prepare(record), floor)
+        match = _score_prepared(c, _prepare(record), prune_below)
         if match is not None and match.score >= threshold:
             matches.append(match)
     return _sort_matches(matches)[:limit]
@@ -1001,13 +1015,13 @@ def find_duplicates(
 ) -> list[Match]:
     """Every pair scoring at least ``threshold``, best first, each pair once."""
     prepared = [_prepare(r) for r in records]
-    floor = _logit(max(threshold, MIN_SCORE))
+    prune_below = _logit(max(threshold, MIN_SCORE)) - _max_name_evidence()
     matches = []
     for i, j in _candidate_pairs(prepared):
         p, q = prepared[i], prepared[j]
         if p.key == q.key:
             continue
-        match = _score_prepared(p, q, floor)
+        match = _score_prepared(p, q, prune_below)
         if match is not None and match.score >= threshold:
             matches.append(match)
     return _sort_matches(matches)

@@ -109,7 +109,9 @@ class Person(models.Model):
     occupation = models.CharField(_("occupation"), max_length=200, blank=True)
     skills = models.TextField(_("skills"), blank=True)
     # The desk's own earlier identifier (from a spreadsheet import), kept and searchable.
-    desk_reference = models.CharField(_("desk's own reference"), max_length=60, blank=True)
+    desk_reference = models.CharField(
+        _("desk's own reference"), max_length=60, blank=True, db_index=True
+    )
     # Normalised full name (no accents, lower case) for search; see matching.search_key.
     search_name = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
     # Merged into another record: this one stays for the history, pointing at the survivor.

@@ -35,24 +35,31 @@ DEFAULT_SORT = "-updated"
 
 
 def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Name (accents, case and word order ignored), document number or case reference."""
+    """Name (accents, case and word order ignored), document number or case reference.
+
+    Each branch is an indexed lookup of persons (a trigram index on the normalised name in
+    PostgreSQL, the compact document number, the desk's own reference), so the database
+    never scans every case."""
+    from retorno.cases.models import Person
+
     text = (text or "").strip()
     if not text:
         return qs
-    condition = Q(reference__iexact=text) | Q(person__desk_reference__iexact=text)
+    condition = Q(reference=text.upper())
+    persons = Q(desk_reference=text)
     compact = matching.normalise_document(text)
     if len(compact) >= 4 and any(c.isdigit() for c in compact):
-        documents = IdentityDocument.objects.filter(
-            person=OuterRef("person"), number_compact=compact
+        persons |= Q(
+            pk__in=IdentityDocument.objects.filter(number_compact=compact).values("person_id")
         )
-        condition |= Q(Exists(documents))
     tokens = matching.normalise_text(text).split()
     if tokens:
         by_name = Q()
         for token in tokens:
-            by_name &= Q(person__search_name__contains=token)
-        condition |= by_name
-    return qs.filter(condition)
+            by_name &= Q(search_name__contains=token)
+        persons |= by_name
+    matching_persons = Person.objects.filter(persons).values("pk")
+    return qs.filter(condition | Q(person__in=matching_persons))
 
 
 def filter_cases(qs: QuerySet[Case], data: dict, *, user=None) -> QuerySet[Case]:

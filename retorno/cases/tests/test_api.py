@@ -17,7 +17,7 @@ from retorno.conftest import acting
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-TODAY = datetime.date.today
+TODAY = timezone.localdate
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 
@@ -150,8 +150,10 @@ COLLECTIONS = [
     ("get", "/handovers/", None),
 ]
 # Pages for coordinators only: a caseworker of any desk is refused before any lookup.
-COORDINATORS_ONLY = {"/cases/{case}/reopen/", "/handovers/{handover}/accept/"} | {
-    "/handovers/{handover}/return/"
+COORDINATORS_ONLY = {
+    "/cases/{case}/reopen/",
+    "/handovers/{handover}/accept/",
+    "/handovers/{handover}/return/",
 }
 
 

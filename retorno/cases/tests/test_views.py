@@ -309,3 +309,17 @@ def test_consent_withdrawal_says_what_stopped(as_user, personas):
     page = client.post(url, {"reason": "She decided to stay"}, follow=True).content.decode()
     assert "The consent is withdrawn. It took effect at once." in page
     assert "The handover to Lima national desk was withdrawn." in page
+
+
+def test_htmx_refreshes_only_the_results_and_announces_the_count(as_user, personas):
+    register(personas.ana)
+    client = as_user(personas.ana)
+    response = client.get(reverse("cases:list"), {"phase": "inquiry"}, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "<html" not in page
+    assert 'id="announcer"' in page and "1 case found" in page
+    assert "HX-Request" in response["Vary"]
+    restore = client.get(
+        reverse("cases:list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in restore.content.decode()

@@ -62,7 +62,12 @@ def case_list(request):
         "today": _today(),
         "has_errors": bool(form.errors),
     }
-    template = "cases/_results.html" if request.headers.get("HX-Request") else "cases/list.html"
+    # htmx refreshes only the results; a history restore needs the whole page.
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    context["is_htmx"] = partial
+    template = "cases/_results.html" if partial else "cases/list.html"
     response = render(request, template, context)
     response["Vary"] = "HX-Request"
     return response
