@@ -43,5 +43,16 @@ test: install
 vendor-locale: install
 	scripts/vendor_locale.sh
 
+# `make bench`: fill a database of its own with 100,000 cases (unless already filled), then load-test
+# it under gunicorn with DEBUG off; results go to bench/README.md. DATABASE_URL picks the database
+# (default: SQLite var/bench.sqlite3, never the demo's). BENCH_FILL=--reset fills it again.
+bench: install compile-messages
+	@mkdir -p var
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}" \
+		$(BIN)/python bench/fill.py --cases $(or $(BENCH_CASES),100000) --if-needed $(BENCH_FILL)
+	DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}" \
+		$(BIN)/python bench/load.py $(BENCH_LOAD)
+	@echo "Results: bench/README.md (raw figures: var/bench-*.json)"
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -48,7 +48,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from retorno.accounts.models import Membership, Organisation, User  # noqa: E402
+from retorno.accounts.models import Membership, User  # noqa: E402
 from retorno.accounts.roles import Role  # noqa: E402
 from retorno.cases import matching  # noqa: E402
 from retorno.cases.actions import person_record  # noqa: E402
@@ -83,27 +83,32 @@ CHUNK = 1000
 # Names, places, phrases
 # --------------------------------------------------------------------------------------------
 
-FEMALE_ES = (
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+FEMALE_ES = words(
     "María José Ana Lucía Sofía Valentina Camila Daniela Gabriela Carolina Fernanda Paola "
     "Andrea Alejandra Mónica Verónica Rocío Inés Beatriz Carmen Rosa Yolanda Patricia Elena "
     "Isabel Julia Pilar Raquel Natalia Milagros Soledad Guadalupe Dolores Ximena Luz Marisol "
     "Ángela Fabiola Maribel Jimena Nayeli Zoila Graciela Noemí Teresa Antonia Consuelo Lorena"
-).split()
-MALE_ES = (
+)
+MALE_ES = words(
     "José Juan Luis Carlos Jorge Miguel Ángel Pedro Pablo Diego Andrés Javier Fernando Raúl "
     "Ricardo Alejandro Sebastián Mateo Nicolás Julián Martín Hernán Óscar Rubén Víctor Hugo "
     "Iván Mauricio Gonzalo Rodrigo Sergio Eduardo Marco Efraín Wilson Édgar Fabián Germán "
     "Tomás Joaquín Agustín Ramón Félix Darío Elías Simón Nelson Walter Franklin Álvaro"
-).split()
-FEMALE_PT = (
+)
+FEMALE_PT = words(
     "Ana Maria Conceição Fernanda Juliana Patrícia Aline Camila Letícia Beatriz Luíza Márcia "
     "Débora Cláudia Sônia Vitória Lúcia Simone Tatiana Renata Bárbara Mônica Adriana Priscila"
-).split()
-MALE_PT = (
+)
+MALE_PT = words(
     "João José Antônio Francisco Paulo Pedro Lucas Luiz Marcos Gabriel Rafael Thiago Bruno "
     "Rodrigo Fábio Sérgio Márcio Vinícius Caio Gustavo Otávio Sebastião Inácio Estêvão"
-).split()
-SURNAMES_ES = (
+)
+SURNAMES_ES = words(
     "García Rodríguez González Fernández López Martínez Sánchez Pérez Gómez Martín Jiménez "
     "Ruiz Hernández Díaz Moreno Muñoz Álvarez Romero Alonso Gutiérrez Navarro Torres Domínguez "
     "Vázquez Ramos Gil Ramírez Serrano Blanco Molina Morales Suárez Ortega Delgado Castro Ortiz "
@@ -117,14 +122,14 @@ SURNAMES_ES = (
     "Báez Giménez Acuña Bogado Benítez Insfrán Cáceres Olmedo Figueroa Saavedra Pizarro "
     "Contreras Sepúlveda Muñoz Tapia Alarcón Valenzuela Bustos Escobar Cuéllar Montes Osorio "
     "Ríos Valencia Londoño Restrepo Zapata Cardona Giraldo Patiño Pineda Montoya Jaramillo "
-    "Andrade Cevallos Mejía Piñeiro Olivera Techera Da Silveira Sosa Cabrera Laguna Yupanqui"
-).split()
-SURNAMES_PT = (
+    "Andrade Cevallos Mejía Piñeiro Olivera Techera Silveira Sosa Cabrera Laguna Yupanqui"
+)
+SURNAMES_PT = words(
     "Silva Santos Oliveira Souza Rodrigues Ferreira Alves Pereira Lima Gomes Costa Ribeiro "
     "Martins Carvalho Almeida Lopes Soares Fernandes Vieira Barbosa Rocha Dias Nascimento "
     "Andrade Moreira Nunes Marques Machado Mendes Freitas Cardoso Ramos Gonçalves Santana "
     "Teixeira Araújo Magalhães Conceição Brandão Falcão Guimarães Simões Assunção Damião"
-).split()
+)
 
 COUNTRIES = {
     # country: (national desk, language, cities)
@@ -138,7 +143,11 @@ COUNTRIES = {
     "UY": ("MVD", "es", ["Montevideo", "Salto", "Paysandú", "Rivera", "Maldonado"]),
 }
 COUNTRY_WEIGHTS = {"PE": 18, "CO": 18, "EC": 14, "BO": 14, "BR": 12, "PY": 8, "CL": 8, "UY": 8}
-EUROPEAN = {"MIL": ("IT", "+39 3", "it"), "MAD": ("ES", "+34 6", "es"), "LIS": ("PT", "+351 9", "pt")}
+EUROPEAN = {
+    "MIL": ("IT", "+39 3", "it"),
+    "MAD": ("ES", "+34 6", "es"),
+    "LIS": ("PT", "+351 9", "pt"),
+}
 EUROPEAN_WEIGHTS = {"MIL": 35, "MAD": 35, "LIS": 30}
 PHONE_HOME = {
     "BO": "+591 7",
@@ -275,7 +284,7 @@ def is_postgres() -> bool:
 def case_tables_to_clear():
     """Every cases table except the programme and its cycles (and their desks)."""
     keep = {Programme, Cycle, Cycle.desks.through}
-    models = [m for m in apps.get_app_config("cases").get_models(include_auto_created=True)]
+    models = apps.get_app_config("cases").get_models(include_auto_created=True)
     return [m for m in models if m not in keep]
 
 
@@ -653,14 +662,17 @@ class Filler:
         last_change = steps[-1]
         updated = self.when_between(last_change, self.now) if phase != Phase.CLOSED else last_change
         if phase != Phase.CLOSED and rng.random() < 0.6:
-            updated = self.when_between(max(last_change, self.now - datetime.timedelta(30)), self.now)
+            recently = max(last_change, self.now - datetime.timedelta(days=30))
+            updated = self.when_between(recently, self.now)
         plan["updated"] = updated
         opening_desk = plan["origin"] or plan["owning"]
         handed = Phase.HANDED_OVER in path
         plan["handed_at"] = steps[path.index(Phase.HANDED_OVER)] if handed else None
-        travel = (plan["handed_at"] + datetime.timedelta(days=rng.randint(5, 30))).date() if (
-            handed
-        ) else None
+        travel = (
+            (plan["handed_at"] + datetime.timedelta(days=rng.randint(5, 30))).date()
+            if (handed)
+            else None
+        )
         if phase == Phase.CLOSED:
             reason = (
                 rng.choice([ClosedReason.WITHDREW, ClosedReason.DID_NOT_RETURN])
@@ -881,7 +893,8 @@ class Filler:
                 actor = nat_worker if phase in (Phase.REINTEGRATION, Phase.FOLLOW_UP) else opener
                 add("phase_changed", at, actor, phase=phase, previous=previous, note="")
         for member, relationship in plan["household"]:
-            add("household_added", steps[0], opener, relationship=relationship, name=member.full_name)
+            name = member.full_name
+            add("household_added", steps[0], opener, relationship=relationship, name=name)
         for task in plan["tasks"]:
             add(
                 "task_created",

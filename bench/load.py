@@ -192,7 +192,7 @@ class Session:
 
     def sign_in(self, username: str, password: str) -> None:
         self.get("/accounts/login/")
-        status, headers, _body = self.post(
+        status, _headers, _body = self.post(
             "/accounts/login/", {"login": username, "password": password}
         )
         if status != 302 or "sessionid" not in self.cookies:
@@ -279,7 +279,7 @@ def run_endpoint(port, endpoint: Endpoint, user_headers, *, users, warmup, durat
     def pct(p):
         if not latencies:
             return float("nan")
-        return latencies[min(count - 1, int(round(p / 100 * count + 0.5)) - 1)] * 1000
+        return latencies[min(count - 1, round(p / 100 * count + 0.5) - 1)] * 1000
 
     return {
         "key": endpoint.key,
@@ -592,9 +592,7 @@ def main(argv=None) -> int:
             Endpoint("bare", "Bare view (yardstick)", ["/bench/bare/"]),
             Endpoint("static-list", "List page, no query (yardstick)", ["/bench/static-list/"]),
             Endpoint("case-list", "Case list", ["/cases/"], "session"),
-            Endpoint(
-                "search-name", "Search by name", name_paths, "session", "/cases/?search=…"
-            ),
+            Endpoint("search-name", "Search by name", name_paths, "session", "/cases/?search=…"),
             Endpoint(
                 "search-document",
                 "Search by document number",
@@ -602,9 +600,7 @@ def main(argv=None) -> int:
                 "session",
                 "/cases/?search=…",
             ),
-            Endpoint(
-                "case-page", "Case page", prep["case_paths"], "session", "/cases/<uuid>/"
-            ),
+            Endpoint("case-page", "Case page", prep["case_paths"], "session", "/cases/<uuid>/"),
             Endpoint("my-work", "My work", ["/"], "session"),
         ]
         if prep["api_path"]:

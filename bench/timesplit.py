@@ -262,7 +262,7 @@ def main(argv=None) -> int:
             details.append(sql[:1500] + (" …" if len(sql) > 1500 else ""))
             try:
                 details.append("plan:\n" + explain(sql, params))
-            except Exception as error:  # noqa: BLE001 (a plan that cannot be had is reported)
+            except Exception as error:
                 details.append(f"plan: not available ({error})")
             details.append("")
         if profiler:
@@ -270,7 +270,8 @@ def main(argv=None) -> int:
             stats = pstats.Stats(profiler, stream=buffer)
             stats.sort_stats("tottime").print_stats(25)
             details.append(buffer.getvalue())
-    text = "\n".join(lines + table + ["", "(ms a request; db+compile+rows+template+other = ms/req)"])
+    legend = "(ms a request; db + compile + rows + template + other = ms/req)"
+    text = "\n".join([*lines, *table, "", legend])
     text += "\n\n" + "\n".join(details)
     print(text)
     (ROOT / "var").mkdir(exist_ok=True)

@@ -32,11 +32,13 @@ def exception_handler(exc, context):
     if isinstance(exc, ActionError):
         fields = {exc.field: [str(exc.message)]} if exc.field else {}
         code = exc.code
-        http = (
-            status.HTTP_403_FORBIDDEN
-            if code == "forbidden"
-            else (status.HTTP_409_CONFLICT if code == "conflict" else status.HTTP_400_BAD_REQUEST)
-        )
+        # Refused by role: 403. Out of date, or already done (a second click): 409.
+        if code == "forbidden":
+            http = status.HTTP_403_FORBIDDEN
+        elif code in ("conflict", "already_done"):
+            http = status.HTTP_409_CONFLICT
+        else:
+            http = status.HTTP_400_BAD_REQUEST
         return Response(error_body(code, exc.message, fields), status=http)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -37,6 +37,7 @@ from retorno.cases.models import (
     NotDuplicate,
     Person,
     Phase,
+    Priority,
     ReferenceCounter,
     Task,
     VulnerabilityProfile,
@@ -459,6 +460,8 @@ def unassign_caseworker(case: Case, *, actor, user) -> None:
 @transaction.atomic
 def set_priority(case: Case, *, actor, priority: str) -> Case:
     _require_owner(actor, case)
+    if priority not in Priority.values:
+        raise ActionError(_("Choose the priority"), field="priority")
     if case.priority == priority:
         return case
     changes = diff(case, {"priority": priority})
@@ -852,6 +855,8 @@ def amend_journal_entry(entry: JournalEntry, *, actor, summary: str, reason: str
 def create_task(case: Case, *, actor, title: str, assignee, due_on, notes: str = "") -> Task:
     _require_owner(actor, case)
     _require_open(case)
+    if not title.strip():
+        raise ActionError(_("Say what is to be done"), field="title")
     if (
         assignee.pk != actor.pk
         and not Membership.objects.filter(
@@ -1140,6 +1145,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
         organisation=handover.to_desk,
         role__in=[Role.CASEWORKER, Role.COORDINATOR],
         is_active=True,
+        user__is_active=True,
     ).exists()
     if not works_here:
         raise ActionError(

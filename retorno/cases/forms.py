@@ -14,6 +14,8 @@ from retorno.cases import validation
 from retorno.cases.models import (
     ClosedReason,
     Consent,
+    Cycle,
+    Programme,
     Document,
     EducationLevel,
     HouseholdMember,
@@ -856,6 +858,21 @@ class CaseFilterForm(forms.Form):
     caseworker = forms.ModelChoiceField(
         label=_("Caseworker"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
     )
+    desk = forms.ModelMultipleChoiceField(
+        label=_("Desk that owns the case"),
+        queryset=Organisation.objects.filter(kind__in=["european_desk", "national_desk"]),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("Any programme"),
+    )
+    cycle = forms.ModelChoiceField(
+        label=_("Cycle"), queryset=Cycle.objects.none(), required=False, empty_label=_("Any cycle")
+    )
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
     priority = forms.BooleanField(label=_("High priority only"), required=False)
     mine = forms.BooleanField(label=pgettext_lazy("cases", "Assigned to me"), required=False)
@@ -864,6 +881,11 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, desk=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["return_country"].choices = country_choices(RETURN_COUNTRIES, blank=False)
+        self.fields["programme"].queryset = Programme.objects.order_by("name")
+        self.fields["cycle"].queryset = Cycle.objects.select_related("programme").order_by(
+            "-starts_on"
+        )
+        self.fields["desk"].label_from_instance = lambda o: o.name
         if desk is not None:
             self.fields["caseworker"].queryset = desk_staff(desk)
             self.fields["caseworker"].label_from_instance = lambda u: (

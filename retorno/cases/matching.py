@@ -816,7 +816,10 @@ def _add_name_features(features: Features, names: _NameComparison) -> Features:
     # is partly taken back here instead of pretending, as plain Fellegi-Sunter does, that
     # the comparisons are independent.
     kinds = {name for name, _value in features}
-    if ("given_none" in kinds or "given_conflict" in kinds) and "surname_1" in kinds:
+    # "Disagree" includes a weak fuzzy likeness: Alexander/Alejandra, Lidia/Nidia.
+    weak_given = any(name == "given_1" and value < 0.6 for name, value in features)
+    disagree = weak_given or "given_none" in kinds or "given_conflict" in kinds
+    if disagree and "surname_1" in kinds:
         shared = ("date_same" in kinds) + ("phone_same" in kinds)
         if shared:
             features.append(("relative_like", float(shared)))

@@ -39,9 +39,10 @@ from retorno.lib.views import capability_required, form_error
 
 
 def _owned(request, case_id):
-    """A case the user may change: full access, at the owning desk."""
-    case = access.get_case_for_user(request.user, case_id, write=True)
-    if case.owning_desk_id != request.user.organisation.pk:
+    """A case the user may change: full access, at the owning desk. A case the user may only
+    read the summary of is a 403; one the user may not see at all, a 404."""
+    case = access.get_case_for_user(request.user, case_id, summary=True)
+    if case.access != access.FULL or case.owning_desk_id != request.user.organisation.pk:
         raise PermissionDenied
     return case
 

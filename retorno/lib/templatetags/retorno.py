@@ -9,7 +9,7 @@ CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 
 @register.inclusion_tag("includes/field.html")
-def field(bound_field, hint_html="", wide=False):
+def field(bound_field, hint_html="", wide=False, optional_label=True):
     """A field the GOV.UK way: label, hint, error, then the input, tied by aria-describedby."""
     widget = bound_field.field.widget
     describedby = []
@@ -49,6 +49,7 @@ def field(bound_field, hint_html="", wide=False):
         "hint_html": hint_html,
         "describedby": attrs.get("aria-describedby", ""),
         "wide": wide,
+        "optional_label": optional_label,
     }
 
 

@@ -71,7 +71,15 @@
     });
   }
 
+  function openFiltersOnWideScreens() {
+    // Filters sit in a left column on wide screens and in a closed <details> on phones.
+    if (window.matchMedia("(min-width: 992px)").matches) {
+      document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
+    }
+  }
+
   ready(function () {
+    openFiltersOnWideScreens();
     setUpMenu();
     setUpSaving();
     setUpSessionWarning();
