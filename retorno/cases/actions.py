@@ -466,7 +466,8 @@ def set_priority(case: Case, *, actor, priority: str) -> Case:
         return case
     changes = diff(case, {"priority": priority})
     case.priority = priority
-    case.save(update_fields=["priority", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["priority", "updated_at", "version"])
     _audit("case.priority_changed", actor=actor, case=case, changes=changes)
     event(case, "priority_changed", actor=actor, priority=priority)
     return case
@@ -518,17 +519,33 @@ def phase_problem(case: Case, to: str):
     return None
 
 
+def _check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a change made on an out-of-date page: someone else changed the case since."""
+    if expected_version is not None and case.version != expected_version:
+        raise ActionError(
+            _(
+                "Someone else changed this case while you were working on it. Check what "
+                "changed, then try again."
+            ),
+            code="conflict",
+        )
+
+
 @transaction.atomic
-def change_phase(case: Case, *, actor, to: str, note: str = "") -> Case:
+def change_phase(
+    case: Case, *, actor, to: str, note: str = "", expected_version: int | None = None
+) -> Case:
     _require_owner(actor, case)
     case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    _check_version(case, expected_version)
     problem = phase_problem(case, to)
     if problem:
         raise ActionError(problem, field="phase")
     changes = diff(case, {"phase": to})
     case.phase = to
     case.phase_changed_at = timezone.now()
-    case.save(update_fields=["phase", "phase_changed_at", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["phase", "phase_changed_at", "updated_at", "version"])
     _audit("case.phase_changed", actor=actor, case=case, changes=changes, detail={"note": note})
     event(case, "phase_changed", actor=actor, phase=to, previous=changes["phase"][0], note=note)
     return case
@@ -536,10 +553,18 @@ def change_phase(case: Case, *, actor, to: str, note: str = "") -> Case:
 
 @transaction.atomic
 def close_case(
-    case: Case, *, actor, reason: str, note: str = "", cancel_open_tasks: bool = False
+    case: Case,
+    *,
+    actor,
+    reason: str,
+    note: str = "",
+    cancel_open_tasks: bool = False,
+    expected_version: int | None = None,
 ) -> Case:
     _require_owner(actor, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.phase != Phase.CLOSED:
+        _check_version(case, expected_version)
     if case.phase == Phase.CLOSED:
         raise ActionError(_("This case is already closed."), code="already_done")
     if case.phase == Phase.HANDED_OVER:
@@ -558,7 +583,8 @@ def close_case(
     case.phase = Phase.CLOSED
     case.closed_reason = reason
     case.phase_changed_at = timezone.now()
-    case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at", "version"])
     _audit(
         "case.closed",
         actor=actor,
@@ -584,7 +610,8 @@ def reopen_case(case: Case, *, actor, note: str = "") -> Case:
     case.phase = phase
     case.closed_reason = ""
     case.phase_changed_at = timezone.now()
-    case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at", "version"])
     _audit(
         "case.reopened",
         actor=actor,
@@ -599,10 +626,19 @@ def reopen_case(case: Case, *, actor, note: str = "") -> Case:
 
 
 @transaction.atomic
-def record_vulnerability(case: Case, *, actor, categories: list[str], notes: str = "") -> Case:
+def record_vulnerability(
+    case: Case,
+    *,
+    actor,
+    categories: list[str],
+    notes: str = "",
+    expected_version: int | None = None,
+) -> Case:
     """A new profile; GBV or trafficking marks the case sensitive. Only a coordinator can
     remove the flag later (remove_sensitive_flag), so it never silently goes away."""
     _require_owner(actor, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_version(case, expected_version)
     categories = sorted(set(categories))
     VulnerabilityProfile.objects.create(
         case=case, categories=categories, notes=notes, recorded_by=actor
@@ -614,7 +650,8 @@ def record_vulnerability(case: Case, *, actor, categories: list[str], notes: str
     if became_sensitive:
         case.sensitive = True
         fields.append("sensitive")
-    case.save(update_fields=fields)
+    case.version += 1
+    case.save(update_fields=[*fields, "version"])
     _audit(
         "case.vulnerability_recorded",
         actor=actor,
@@ -632,7 +669,8 @@ def mark_sensitive(case: Case, *, actor, reason: str) -> Case:
     if case.sensitive:
         return case
     case.sensitive = True
-    case.save(update_fields=["sensitive", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["sensitive", "updated_at", "version"])
     _audit("case.marked_sensitive", actor=actor, case=case, detail={"reason": reason})
     event(case, "marked_sensitive", actor=actor)
     return case
@@ -647,7 +685,8 @@ def remove_sensitive_flag(case: Case, *, actor, reason: str) -> Case:
     if not case.sensitive:
         raise ActionError(_("This case is not marked sensitive."), code="already_done")
     case.sensitive = False
-    case.save(update_fields=["sensitive", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["sensitive", "updated_at", "version"])
     _audit("case.sensitive_removed", actor=actor, case=case, detail={"reason": reason})
     event(case, "sensitive_removed", actor=actor, reason=reason)
     return case
@@ -1080,8 +1119,16 @@ def hand_over_case(
     case.phase_changed_at = timezone.now()
     case.handed_over_at = case.phase_changed_at
     case.travel_date = travel_date
+    case.version += 1
     case.save(
-        update_fields=["phase", "phase_changed_at", "handed_over_at", "travel_date", "updated_at"]
+        update_fields=[
+            "phase",
+            "phase_changed_at",
+            "handed_over_at",
+            "travel_date",
+            "updated_at",
+            "version",
+        ]
     )
     _audit(
         "case.handed_over",
@@ -1162,7 +1209,8 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
     case.owning_desk = handover.to_desk
     case.phase = Phase.RECEPTION
     case.phase_changed_at = handover.decided_at
-    case.save(update_fields=["owning_desk", "phase", "phase_changed_at", "updated_at"])
+    case.version += 1
+    case.save(update_fields=["owning_desk", "phase", "phase_changed_at", "updated_at", "version"])
     _audit(
         "case.handover_accepted",
         actor=actor,
@@ -1211,7 +1259,10 @@ def _return_handover(handover: Handover, *, actor, reason: str) -> Case:
     case.phase = Phase.READY_TO_DEPART
     case.phase_changed_at = handover.decided_at
     case.handed_over_at = None
-    case.save(update_fields=["phase", "phase_changed_at", "handed_over_at", "updated_at"])
+    case.version += 1
+    case.save(
+        update_fields=["phase", "phase_changed_at", "handed_over_at", "updated_at", "version"]
+    )
     _audit(
         "case.handover_returned",
         actor=actor,

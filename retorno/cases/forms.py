@@ -513,7 +513,14 @@ class ReasonForm(forms.Form):
     )
 
 
-class PhaseForm(forms.Form):
+class CaseVersionMixin(forms.Form):
+    """The version of the case the page showed, so a change based on an out-of-date page is
+    refused instead of silently overwriting someone else's."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class PhaseForm(CaseVersionMixin):
     phase = forms.ChoiceField(
         label=_("New phase"),
         widget=forms.RadioSelect,
@@ -531,7 +538,7 @@ class PhaseForm(forms.Form):
         self.fields["phase"].choices = choices
 
 
-class CloseForm(forms.Form):
+class CloseForm(CaseVersionMixin):
     reason = forms.ChoiceField(
         label=_("Why is the case closing?"),
         choices=ClosedReason.choices,
@@ -575,7 +582,7 @@ def desk_staff(desk):
     )
 
 
-class VulnerabilityForm(forms.Form):
+class VulnerabilityForm(CaseVersionMixin):
     categories = forms.MultipleChoiceField(
         label=_("Which of these apply?"),
         choices=Vulnerability.choices,

@@ -323,3 +323,22 @@ def test_htmx_refreshes_only_the_results_and_announces_the_count(as_user, person
         reverse("cases:list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
     )
     assert "<html" in restore.content.decode()
+
+
+def test_two_people_changing_a_case_at_once_cannot_overwrite_each_other(as_user, personas):
+    case = register(personas.ana)
+    ana, bruno = as_user(personas.ana), None
+    url = reverse("cases:vulnerability", args=[case.public_id])
+    stale_version = case.version
+    # Bruno records the profile first, from his own page.
+    actions.record_vulnerability(
+        case, actor=acting(personas.bruno), categories=["job_loss"], expected_version=stale_version
+    )
+    response = ana.post(url, {"categories": ["children"], "version": stale_version})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else changed this case while you were working on it." in page
+    assert "Vulnerability profile updated" in page  # what changed meanwhile
+    assert 'value="children" id="id_categories_7" checked' in page or "checked" in page
+    assert Case.objects.get(pk=case.pk).vulnerability_codes == ["job_loss"]
+    assert bruno is None

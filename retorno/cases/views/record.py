@@ -47,6 +47,18 @@ def _owned(request, case_id):
     return case
 
 
+def _conflict(request, case, form, template, **extra):
+    """Re-show the form after a refused out-of-date change: what the user chose stays, the
+    changes made meanwhile are listed, and the form now carries the current version."""
+    case.refresh_from_db()
+    form.data = form.data.copy()
+    form.data["version"] = case.version
+    context = case_context(request, case, "summary", record_view=False)
+    events = access.timeline_visible_to(request.user, case).order_by("-occurred_at")[:5]
+    context.update({"form": form, "recent": describe_events(events, viewer=request.user), **extra})
+    return render(request, template, context, status=409)
+
+
 @capability_required(Capability.WORK_CASES)
 def summary(request, case_id):
     case = access.get_case_for_user(request.user, case_id, summary=True)
@@ -243,15 +255,29 @@ def household_remove(request, case_id, member_id):
 @capability_required(Capability.WORK_CASES)
 def vulnerability(request, case_id):
     case = _owned(request, case_id)
-    form = VulnerabilityForm(request.POST or None, initial={"categories": case.vulnerability_codes})
+    form = VulnerabilityForm(
+        request.POST or None,
+        initial={"categories": case.vulnerability_codes, "version": case.version},
+    )
     if request.method == "POST" and form.is_valid():
         was_sensitive = case.sensitive
-        case = actions.record_vulnerability(
-            case,
-            actor=request.user,
-            categories=form.cleaned_data["categories"],
-            notes=form.cleaned_data["notes"],
-        )
+        try:
+            case = actions.record_vulnerability(
+                case,
+                actor=request.user,
+                categories=form.cleaned_data["categories"],
+                notes=form.cleaned_data["notes"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ActionError as error:
+            form_error(form, error)
+            return _conflict(
+                request,
+                case,
+                form,
+                "cases/vulnerability.html",
+                history=case.vulnerability_profiles.select_related("recorded_by")[:10],
+            )
         if case.sensitive and not was_sensitive:
             messages.success(
                 request,
@@ -299,7 +325,7 @@ def phase(request, case_id):
     case = _owned(request, case_id)
     choices = [(p, label) for p, label, problem in _phase_choices(case) if not problem]
     blocked = [(label, problem) for p, label, problem in _phase_choices(case) if problem]
-    form = PhaseForm(request.POST or None, choices=choices)
+    form = PhaseForm(request.POST or None, choices=choices, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_phase(
@@ -307,9 +333,12 @@ def phase(request, case_id):
                 actor=request.user,
                 to=form.cleaned_data["phase"],
                 note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
             form_error(form, error)
+            if error.code == "conflict":
+                return _conflict(request, case, form, "cases/phase_form.html", blocked=blocked)
         else:
             messages.success(
                 request,
@@ -328,7 +357,7 @@ def close(request, case_id):
     if case.phase == Phase.CLOSED:
         messages.info(request, _("This case is already closed."))
         return redirect("cases:case", case_id=case.public_id)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST or None, initial={"version": case.version})
     open_tasks = access.of_case(case, Task).filter(status=Task.Status.OPEN).count()
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,9 +367,12 @@ def close(request, case_id):
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
                 cancel_open_tasks=form.cleaned_data["cancel_open_tasks"],
+                expected_version=form.cleaned_data["version"],
             )
         except ActionError as error:
             form_error(form, error)
+            if error.code == "conflict":
+                return _conflict(request, case, form, "cases/close.html", open_tasks=open_tasks)
         else:
             messages.success(
                 request, _("Case %(reference)s is closed.") % {"reference": case.reference}
