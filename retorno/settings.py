@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "retorno.audit",
     "retorno.lib",
     "retorno.cases",
+    "retorno.directory",
     "retorno.api",
     "retorno.demo",
     "django.contrib.auth",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("retorno.accounts.urls")),
     path("", include("retorno.cases.urls")),
+    path("", include("retorno.directory.urls")),
     path("audit/", include("retorno.audit.urls")),
     path("api/v1/", include("retorno.api.urls")),
 ]

@@ -383,7 +383,7 @@ class HouseholdMember(models.Model):
 
     class Relationship(models.TextChoices):
         CHILD = "child", _("Child")
-        PARTNER = "partner", _("Partner")
+        PARTNER = "partner", pgettext_lazy("relationship", "Partner")
         PARENT = "parent", _("Parent")
         SIBLING = "sibling", _("Brother or sister")
         OTHER = "other", pgettext_lazy("relationship", "Other")
