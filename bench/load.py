@@ -319,6 +319,9 @@ def prepare(out) -> dict:
     total_cases = Case.objects.count()
     if total_cases == 0:
         raise SystemExit("no cases: run bench/fill.py first")
+    # The code measured may have new migrations (an index, say) since the fill.
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     user = User.objects.get(username=USERNAME)
     user.membership = active_memberships(user)[0]

@@ -16,6 +16,7 @@ adds those they may only read the summary of.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from retorno.accounts.access import get_or_404
 from retorno.accounts.roles import Capability

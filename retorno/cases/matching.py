@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -389,7 +390,8 @@ _SEXES = {"female": "female", "f": "female", "male": "male", "m": "male"}
 
 
 def _tokens(normalised: str) -> tuple[str, ...]:
-    return tuple(t for t in normalised.split() if t not in _PARTICLES)
+    # Interned: the same name in many records is then one string, in memory and in the caches.
+    return tuple(sys.intern(t) for t in normalised.split() if t not in _PARTICLES)
 
 
 def _valid_date_part(value: int | None, low: int, high: int) -> int | None:
@@ -523,7 +525,7 @@ def _token_similarity(x: str, y: str) -> tuple[float, str]:
     if cached is not None:
         return cached
     result = _token_similarity_uncached(x, y)
-    if len(_sim_cache) > 500_000:  # bound memory on huge runs; the hit rate recovers quickly
+    if len(_sim_cache) >= 1_000_000:  # bound memory (~150 MB) on huge runs
         _sim_cache.clear()
     _sim_cache[(x, y)] = result
     return result
@@ -536,9 +538,11 @@ def _token_similarity_uncached(x: str, y: str) -> tuple[float, str]:
     if gx and gy and gx & gy:
         return 0.95, _NICK
     jw = JaroWinkler.similarity(x, y)
+    if jw >= 0.95:
+        return jw, _FUZZY
     best, kind = jw, _FUZZY
-    if _phonetic(x) == _phonetic(y):  # "Narsiso"/"Narciso", "Flórez"/"Flores"
-        best = max(best, 0.95)
+    if jw >= 0.6 and _phonetic(x) == _phonetic(y):  # "Narsiso"/"Narciso", "Flórez"/"Flores"
+        best = 0.95
     elif best < 0.84 and OSA.distance(x, y, score_cutoff=1) <= 1:
         # Jaro-Winkler is harsh on short names: "Aan"/"Ana", "Uam"/"Uma" are one typo apart.
         best = 0.84

@@ -157,3 +157,19 @@ def test_similar_persons_never_reveal_a_sensitive_case(personas):
     assert shown == [] and hidden is True
     shown, hidden = queries.similar_persons(acting(personas.dario), record2)
     assert [p.pk for p, _m in shown] == [other.person.pk]
+
+
+def test_the_records_of_a_case_open_only_through_full_access(personas):
+    from django.http import Http404
+
+    from retorno.cases.models import Consent
+
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    case = actions.accept_handover(handover, actor=acting(personas.mateo), caseworker=personas.lucia)
+    summary = access.get_case_for_user(acting(personas.ana), case.public_id, summary=True)
+    assert summary.access == access.SUMMARY
+    with pytest.raises(Http404):
+        access.of_case(summary, Consent)
+    assert access.of_case(summary, type(handover), summary_ok=True).count() == 1
+    with pytest.raises(Http404):
+        access.of_case(case, Consent)  # not obtained through the access policy
