@@ -7,17 +7,19 @@ How it works, in short (bench/DEDUP.md has the long version and the measured fig
 
 1. Normalise: names lowercased without accents or punctuation; surname particles (de, da, del…)
    set aside; document numbers reduced to letters and digits; phones to their last 9 digits.
-2. Block: every record gets a few short keys (same document, phone, email, birth date, surname +
-   birth year, given name + surname sound-alike). Only records sharing a key are compared.
+2. Block: every record gets a few short keys (document digits, phone suffix, email, birth date,
+   given name + surname sound-alikes, surname sound-alike + birth year, both surnames). Only
+   records sharing a key are compared; oversized blocks are compared by sorted neighbourhood.
 3. Score: each comparison (names token by token, birth date, documents, phones, email, sex) adds
-   or subtracts evidence in log-odds, in the spirit of Fellegi-Sunter record linkage. The sum
-   goes through a logistic curve to give a score between 0 and 1, and the comparisons that
-   mattered are reported as reason codes.
+   or subtracts evidence in log-odds, in the spirit of Fellegi-Sunter record linkage, with the
+   weights checked against a logistic regression. The sum goes through a logistic curve to
+   give a score between 0 and 1, and the comparisons that mattered become reason codes.
 
 Names are compared as bags of tokens, so word order, a missing second surname, a dropped second
 given name, surnames swapped and given name / surname swapped all still match; a small table of
 Spanish and Portuguese hypocorisms lets "Pepe" match "José". Twins and siblings share surnames
-(and twins a birth date), so *conflicting* given names count strongly against a match.
+(and twins a birth date, families a phone), so *conflicting* given names count strongly against
+a match and take back what those shared details would otherwise add.
 """
 
 from __future__ import annotations
@@ -82,7 +84,6 @@ REASONS = {
     "same_birth_date": _("Same date of birth"),
     "birth_date_day_month_swapped": _("Day and month of birth swapped"),
     "similar_birth_date": _("Date of birth differs by one typo"),
-    "same_birth_day_and_month": _("Same day and month of birth"),
     "same_birth_year": _("Same year of birth"),
     "same_names": _("Same names"),
     "similar_names": _("Similar names"),
@@ -102,8 +103,9 @@ REASONS = {
     "different_sex": _("Different sex"),
 }
 
-# A pair is reported when its score reaches this. Chosen on the FEBRL and latam0 test sets as the
-# point where precision and recall balance (see bench/DEDUP.md); the desk hint may go lower.
+# A pair is reported when its score reaches this: at 0.5 the evidence says "same person" at
+# least as strongly as "not". On the test sets F1 peaks there too (bench/DEDUP.md); the desk
+# hint may go lower to show more look-alikes, the merge report higher to show fewer.
 DEFAULT_THRESHOLD = 0.5
 
 # score_pair() returns None below this: no point in listing such a pair anywhere.
@@ -747,6 +749,7 @@ def _one_typo(x: int, y: int, width: int) -> bool:
 
 
 def _date_feature(a: _Prepared, b: _Prepared) -> str | None:
+    """How two birth dates compare (a "date_*" feature), or None when one is unknown."""
     if not a.year or not b.year:
         return None
     year_near = a.year == b.year or abs(a.year - b.year) <= 1 or _one_typo(a.year, b.year, 4)
@@ -778,6 +781,11 @@ def _date_feature(a: _Prepared, b: _Prepared) -> str | None:
 
 
 def _document_feature(a: _Prepared, b: _Prepared) -> str | None:
+    """Same, one typo apart, or different documents ("doc_*"); None when one side has none.
+
+    Check digits are not validated: a number that fails its check after a typo is still
+    compared, and a typo is exactly what the one-edit "doc_near" is there to catch.
+    """
     if not a.documents or not b.documents:
         return None
     near = False
@@ -854,7 +862,6 @@ _FEATURE_REASONS = {
     "date_same": "same_birth_date",
     "date_swap": "birth_date_day_month_swapped",
     "date_near": "similar_birth_date",
-    "date_day_month": "same_birth_day_and_month",
     "date_year": "same_birth_year",
     "date_diff": "different_birth_date",
     "phone_same": "same_phone",
@@ -912,14 +919,9 @@ def _reasons(features: Features, names: _NameComparison) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for code, _c in supporting + against))
 
 
-# The log-odds total is divided by this before the logistic curve, so that scores spread over
-# 0..1 instead of piling up at 0 and 1 (a pair with one reason more reads as a higher score).
-_SCORE_SCALE = 1.0
-
-
 def _logit(probability: float) -> float:
     probability = min(max(probability, 1e-9), 1 - 1e-9)
-    return math.log(probability / (1 - probability)) * _SCORE_SCALE
+    return math.log(probability / (1 - probability))
 
 
 def _score_prepared(a: _Prepared, b: _Prepared, prune_below: float | None = None) -> Match | None:
@@ -935,7 +937,7 @@ def _score_prepared(a: _Prepared, b: _Prepared, prune_below: float | None = None
     names = _name_features(a, b)
     features = _add_name_features(features, names)
     total = PRIOR + _evidence(features)
-    score = 1.0 / (1.0 + math.exp(-total / _SCORE_SCALE))
+    score = 1.0 / (1.0 + math.exp(-total))
     if score < MIN_SCORE:
         return None
     first, second = (a.key, b.key) if a.key < b.key else (b.key, a.key)

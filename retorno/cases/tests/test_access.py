@@ -165,7 +165,9 @@ def test_the_records_of_a_case_open_only_through_full_access(personas):
     from retorno.cases.models import Consent
 
     handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
-    case = actions.accept_handover(handover, actor=acting(personas.mateo), caseworker=personas.lucia)
+    case = actions.accept_handover(
+        handover, actor=acting(personas.mateo), caseworker=personas.lucia
+    )
     summary = access.get_case_for_user(acting(personas.ana), case.public_id, summary=True)
     assert summary.access == access.SUMMARY
     with pytest.raises(Http404):
