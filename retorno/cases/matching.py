@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import OSA, JaroWinkler
 
 __all__ = [
+    "BLOCKING_KEYS_VERSION",
     "DEFAULT_THRESHOLD",
     "REASONS",
     "Match",
@@ -440,6 +441,10 @@ def _prepare(record: PersonRecord) -> _Prepared:
 
 MAX_KEYS = 10
 
+# Bump whenever _keys_of(), the phonetic rules or the nickname table change what keys a record
+# gets: the app stores the keys, and must recompute them all when this differs from its copy.
+BLOCKING_KEYS_VERSION = 1
+
 
 def _short_hash(value: str) -> str:
     return hashlib.blake2b(value.encode(), digest_size=6).hexdigest()
@@ -498,10 +503,12 @@ def _keys_of(p: _Prepared) -> list[str]:
 def blocking_keys(record: PersonRecord) -> set[str]:
     """Short keys such that two records of one person very likely share at least one.
 
-    At most MAX_KEYS strings of at most 20 characters, deterministic, so the app can store them
+    At most MAX_KEYS strings of at most 18 characters, deterministic, so the app can store them
     in an indexed table and pre-filter candidates: document digits ("d:…"), phone suffix ("p:…"),
-    email hash ("e:…"), birth date with day and month sorted ("b:…"), surname sound-alike +
-    birth year ("s:…") and given name + surname sound-alikes ("n:…").
+    email hash ("e:…"), birth date with day and month sorted ("b:…"), given name + surname
+    sound-alikes ("n:…"), surname sound-alike + birth year ("s:…") and both surnames ("ss:…").
+    A record with no name, date, document or contact has none. Recompute the stored keys when
+    BLOCKING_KEYS_VERSION changes.
     """
     return set(_keys_of(_prepare(record)))
 
@@ -527,7 +534,7 @@ def _token_similarity(x: str, y: str) -> tuple[float, str]:
     if cached is not None:
         return cached
     result = _token_similarity_uncached(x, y)
-    if len(_sim_cache) >= 1_000_000:  # bound memory (~150 MB) on huge runs
+    if len(_sim_cache) >= 1_000_000:  # bound memory (150-200 MB) on huge runs
         _sim_cache.clear()
     _sim_cache[(x, y)] = result
     return result
@@ -976,8 +983,8 @@ def find_matches_for(
 
 
 # Blocks bigger than this (a very common surname born in a popular year, a shared office phone)
-# are not compared all-against-all: records are sorted by name and each is compared with the
-# next _WINDOW ones only (sorted neighbourhood), so one huge block costs O(n) not O(n²).
+# are not compared all-against-all: records are sorted by name and each is compared with its
+# _WINDOW neighbours on each side only (sorted neighbourhood), so a huge block costs O(n).
 MAX_BLOCK = 150
 _WINDOW = 30
 

@@ -31,6 +31,7 @@ GROUPS = {
     "journal": (gettext_lazy("Journal"), ["journal_added", "journal_amended"]),
     "tasks": (gettext_lazy("Tasks"), ["task_created", "task_completed", "task_reopened"]),
     "consent": (gettext_lazy("Consent"), ["consent_given", "consent_refused", "consent_withdrawn"]),
+    "plan": (gettext_lazy("Plan and referrals"), []),
     "record": (
         gettext_lazy("Record changes"),
         [
@@ -69,9 +70,21 @@ def _label(choices, value):
         return value or ""
 
 
+# Later apps (plans, referrals) describe their own events: kind -> fn(params) -> (title, text).
+DESCRIBERS = {}
+
+
+def register_kinds(group: str, describers: dict) -> None:
+    DESCRIBERS.update(describers)
+    if group in GROUPS:
+        GROUPS[group][1].extend(k for k in describers if k not in GROUPS[group][1])
+
+
 def title_and_text(event) -> tuple[str, str]:
     p = event.params or {}
     kind = event.kind
+    if kind in DESCRIBERS:
+        return DESCRIBERS[kind](p)
     if kind == "case_opened":
         return _("Case opened"), _("Opened at %(desk)s in the phase %(phase)s.") % {
             "desk": p.get("desk", ""),

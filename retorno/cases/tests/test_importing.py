@@ -24,14 +24,12 @@ from retorno.cases.importing import (
 )
 from retorno.cases.validation import DocumentCheck, PartialDate
 
-DATA = Path("/work/shared/data/dedup")
+DATA = Path(__file__).resolve().parents[2] / "testing" / "data" / "dedup"
 HEADER = ",".join(COLUMNS)
 NAMELESS = (
     "Enter at least one name in given_names, first_surname or second_surname; a person "
     "without a name cannot be imported"
 )
-
-needs_data = pytest.mark.skipif(not DATA.is_dir(), reason="shared test data not available")
 
 
 def csv_bytes(*rows, header=HEADER, delimiter=",", encoding="utf-8"):
@@ -77,7 +75,6 @@ def _failing_identity_numbers(path):
         }
 
 
-@needs_data
 def test_latam0_validates_fully_with_check_digit_failures_as_warnings():
     path = DATA / "latam0_persons.csv"
     expected_failures = _failing_identity_numbers(path)
@@ -130,7 +127,6 @@ def test_latam0_validates_fully_with_check_digit_failures_as_warnings():
     )
 
 
-@needs_data
 def test_latam0_with_nameless_rows_refuses_them_with_their_lines():
     text = (DATA / "latam0_persons.csv").read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -155,7 +151,6 @@ def test_latam0_with_nameless_rows_refuses_them_with_their_lines():
     assert not result.ok
 
 
-@needs_data
 def test_febrl2_nameless_row_is_refused_on_line_2155():
     path = DATA / "febrl2_persons.csv"
     result = parse_import(path.name, path.read_bytes(), default_phone_region="IT")
@@ -166,7 +161,6 @@ def test_febrl2_nameless_row_is_refused_on_line_2155():
     assert result.error_lines == [2155]
 
 
-@needs_data
 def test_febrl1_imports_with_documents_of_type_other_unverified():
     path = DATA / "febrl1_persons.csv"
     result = parse_import(path.name, path.read_bytes(), default_phone_region=None)

@@ -23,7 +23,7 @@ from retorno.cases.matching import (
     search_key,
 )
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "dedup"
+DATA = Path(__file__).resolve().parents[2] / "testing" / "data" / "dedup"
 
 
 def person(key, given, first, second="", born=None, **extra):
@@ -348,7 +348,6 @@ def f1(records, truth):
 
 
 # Measured 2026-11-25 (bench/DEDUP.md): febrl1 F1 0.990, latam0 F1 0.998; floors leave a margin.
-@pytest.mark.skipif(not DATA.is_dir(), reason="shared dedup test data not present")
 @pytest.mark.parametrize(("name", "floor"), [("febrl1", 0.975), ("latam0", 0.99)])
 def test_precision_and_recall_on_the_test_sets(name, floor):
     score, precision, recall = f1(*load(name))
