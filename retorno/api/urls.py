@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from retorno.accounts import api as accounts_api
 from retorno.cases import api as cases_api
+from retorno.directory import api as directory_api
 
 case = "cases/<uuid:id>/"
 
@@ -54,6 +55,36 @@ urlpatterns = [
         "handovers/<uuid:id>/return/",
         cases_api.HandoverReturn.as_view(),
         name="api-handover-return",
+    ),
+    path(
+        "directory/organisations/",
+        directory_api.OrganizationCollection.as_view(),
+        name="api-directory-organisations",
+    ),
+    path(
+        "directory/organisations/<uuid:id>/",
+        directory_api.OrganizationDetail.as_view(),
+        name="api-directory-organisation",
+    ),
+    path(
+        "directory/organisations/<uuid:id>/locations/",
+        directory_api.OrganizationLocations.as_view(),
+        name="api-directory-organisation-locations",
+    ),
+    path(
+        "directory/locations/<uuid:id>/",
+        directory_api.LocationDetail.as_view(),
+        name="api-directory-location",
+    ),
+    path(
+        "directory/services/",
+        directory_api.ServiceCollection.as_view(),
+        name="api-directory-services",
+    ),
+    path(
+        "directory/services/<uuid:id>/",
+        directory_api.ServiceDetail.as_view(),
+        name="api-directory-service",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from retorno.demo.cases import ensure_demo_cases
+from retorno.demo.directory import ensure_directory
 from retorno.demo.foundation import ACCOUNTS, DEMO_PASSWORD, ensure_foundation
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                 "Use --force if this really is a demo server."
             )
         organisations, users = ensure_foundation()
+        ensure_directory(organisations)
         # The demo's handovers would email the national desks: nobody needs those.
         backend, settings.EMAIL_BACKEND = (
             settings.EMAIL_BACKEND,
