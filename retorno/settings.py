@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "retorno.lib",
     "retorno.cases",
     "retorno.directory",
+    "retorno.plans",
+    "retorno.referrals",
     "retorno.api",
     "retorno.demo",
     "django.contrib.auth",

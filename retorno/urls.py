@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("retorno.accounts.urls")),
     path("", include("retorno.cases.urls")),
     path("", include("retorno.directory.urls")),
+    path("", include("retorno.plans.urls")),
+    path("", include("retorno.referrals.urls")),
     path("audit/", include("retorno.audit.urls")),
     path("api/v1/", include("retorno.api.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from retorno.accounts.roles import Capability
@@ -19,6 +19,8 @@ def home(request):
     if user.membership is not None and user.can(Capability.WORK_CASES):
         context.update(my_work(user))
         return render(request, "cases/my_work.html", context)
+    if user.membership is not None and user.can(Capability.ANSWER_REFERRALS):
+        return redirect("referrals:inbox")
     return render(request, "home.html", context)
 
 
@@ -51,8 +53,35 @@ def my_work(user) -> dict:
         }
         for code in Phase.values
     ]
+    from django.db.models import Q
+
+    from retorno.plans.access import plans_visible_to
+    from retorno.plans.models import Plan
+    from retorno.referrals.access import referrals_visible_to
+    from retorno.referrals.models import Referral
+
+    overdue_referrals = list(
+        referrals_visible_to(user)
+        .filter(status=Referral.Status.SENT, reply_by__lt=today)
+        .filter(Q(sent_by=user) | Q(case__assignments__user=user))
+        .select_related("case", "service")
+        .distinct()
+        .order_by("reply_by")[:20]
+    )
+    approvals = []
+    if user.can(Capability.MANAGE_CASES):
+        approvals = [
+            plan
+            for plan in plans_visible_to(user)
+            .filter(status=Plan.Status.SUBMITTED, case__owning_desk=user.organisation)
+            .select_related("case")
+            .order_by("submitted_at")[:20]
+            if user.pk not in (plan.contributors or [])
+        ]
     return {
         "today": today,
+        "attention_referrals": overdue_referrals,
+        "attention_approvals": approvals,
         "attention_tasks": tasks,
         "attention_handovers": handovers,
         "phases": phases,

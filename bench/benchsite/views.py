@@ -26,6 +26,7 @@ from retorno.accounts.models import Membership, Organisation, User
 from retorno.cases.forms import CaseFilterForm
 from retorno.cases.models import Assignment, Case, Person, Phase
 from retorno.cases.views import lists
+from retorno.demo.foundation import ORGANISATIONS
 
 # How many cases the yardstick's pagination pretends to have: load.py sets it to the number of
 # cases the benchmark user sees, so the page-number links are the same as on the real list.
@@ -115,18 +116,42 @@ def _rows(user, desk):
     return rows
 
 
+# In-memory choices for the filter form's database-backed fields, as many as the benchmark's
+# database has (eleven desks, one programme and two cycles, the desk's six caseworkers).
+FAKE_CHOICES = {
+    "caseworker": [(f"u{n}", f"Caseworker {n}") for n in range(6)],
+    "desk": [(code, name) for code, name, kind, *_rest in ORGANISATIONS if kind.endswith("desk")],
+    "programme": [("p1", "Retorno sostenibile")],
+    "cycle": [("c2", "RETORNO · 2026"), ("c1", "RETORNO · 2025")],
+}
+
+
+def _form_without_queries():
+    """The real filter form, its model choice fields swapped for the same choices in memory."""
+    form = CaseFilterForm(None)
+    for name, f in list(form.fields.items()):
+        if not isinstance(f, forms.ModelChoiceField):
+            continue
+        choices = FAKE_CHOICES.get(name, [(f"x{n}", f"Choice {n}") for n in range(5)])
+        widget = type(f.widget)()
+        if isinstance(f, forms.ModelMultipleChoiceField):
+            form.fields[name] = forms.MultipleChoiceField(
+                label=f.label, required=False, choices=choices, widget=widget
+            )
+        else:
+            choices = [("", f.empty_label), *choices] if f.empty_label is not None else choices
+            form.fields[name] = forms.ChoiceField(
+                label=f.label, required=False, choices=choices, widget=widget
+            )
+    return form
+
+
 def static_list(request):
+    """What lists.case_list renders for the first page, from memory."""
     user, desk = _user_and_desk()
     request.user = user
     timezone.activate(zoneinfo.ZoneInfo(desk.time_zone))
-    form = CaseFilterForm(None)
-    # The real form lists the desk's staff; the same six names, without a query.
-    form.fields["caseworker"] = forms.ChoiceField(
-        label=form.fields["caseworker"].label,
-        required=False,
-        choices=[("", form.fields["caseworker"].empty_label)]
-        + [(f"u{n}", f"Caseworker {n}") for n in range(6)],
-    )
+    form = _form_without_queries()
     page = Paginator(_Rows(_rows(user, desk), TOTAL), 50).get_page(request.GET.get("page"))
     sort = "-updated"
     context = {
@@ -138,6 +163,7 @@ def static_list(request):
         "sort_links": lists._sort_links(request, sort),
         "today": timezone.localdate(),
         "has_errors": False,
+        "is_htmx": False,
     }
     response = render(request, "cases/list.html", context)
     response["Vary"] = "HX-Request"

@@ -24,7 +24,16 @@ def _require(actor, capability: str) -> None:
 # Organisations
 
 
-ORGANISATION_FIELDS = ("name", "kind", "country", "city", "time_zone", "help_email", "help_phone")
+ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "country",
+    "city",
+    "time_zone",
+    "help_email",
+    "help_phone",
+    "referral_reply_days",
+)
 
 
 @transaction.atomic

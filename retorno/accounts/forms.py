@@ -137,6 +137,20 @@ class OrganisationForm(forms.Form):
         },
     )
     help_phone = forms.CharField(label=_("Help phone"), max_length=40, required=False)
+    referral_reply_days = forms.IntegerField(
+        label=_("Days a partner has to answer a referral"),
+        min_value=1,
+        max_value=90,
+        initial=10,
+        help_text=_("After this, a referral with no answer shows as overdue on My work."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "date-part date-part-4"}),
+        error_messages={
+            "required": _("Enter a number of days"),
+            "invalid": _("Enter a whole number of days, like 10"),
+            "min_value": _("Enter at least 1 day"),
+            "max_value": _("Enter at most 90 days"),
+        },
+    )
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, editing: bool = False, **kwargs):

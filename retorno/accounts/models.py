@@ -70,6 +70,10 @@ class Organisation(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     help_email = models.EmailField(_("help email"), blank=True)
     help_phone = models.CharField(_("help phone"), max_length=40, blank=True)
+    # A referral with no answer after this many days shows as overdue on "My work".
+    referral_reply_days = models.PositiveSmallIntegerField(
+        _("days a partner has to answer a referral"), default=10
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

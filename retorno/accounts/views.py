@@ -307,7 +307,9 @@ def organisations(request):
 
 @capability_required(Capability.MANAGE_ORGANISATIONS)
 def organisation_create(request):
-    form = OrganisationForm(request.POST or None, initial={"time_zone": "UTC"})
+    form = OrganisationForm(
+        request.POST or None, initial={"time_zone": "UTC", "referral_reply_days": 10}
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "updated_at"}
         try:

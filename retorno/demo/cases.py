@@ -106,7 +106,18 @@ COORDINATOR = {
     "ASU": "nilda.asuncion",
     "MVD": "martin.montevideo",
 }
-CASEWORKER = {"MIL": "ana.milano", "MAD": "dario.madrid", "LIM": "lucia.lima"}
+CASEWORKER = {
+    "MIL": "ana.milano",
+    "MAD": "dario.madrid",
+    "LIM": "lucia.lima",
+    "LPZ": "wilma.lapaz",
+    "BSB": "beatriz.brasilia",
+    "SCL": "tomas.santiago",
+    "BOG": "laura.bogota",
+    "UIO": "pablo.quito",
+    "ASU": "ramon.asuncion",
+    "MVD": "elena.montevideo",
+}
 
 # (European desk or None for a walk-in at the national desk, return country, final phase,
 #  children, sensitive)

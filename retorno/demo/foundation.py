@@ -65,6 +65,15 @@ ACCOUNTS = [
     Account("diego.quito", "Diego", "Vera", Role.COORDINATOR, "UIO", "es"),
     Account("nilda.asuncion", "Nilda", "Benítez", Role.COORDINATOR, "ASU", "es"),
     Account("martin.montevideo", "Martín", "Silva", Role.COORDINATOR, "MVD", "es"),
+    # A caseworker at each other national desk: plans are drafted by one person and approved
+    # by another.
+    Account("wilma.lapaz", "Wilma", "Condori", Role.CASEWORKER, "LPZ", "es"),
+    Account("beatriz.brasilia", "Beatriz", "Lima", Role.CASEWORKER, "BSB", "pt"),
+    Account("tomas.santiago", "Tomás", "Reyes", Role.CASEWORKER, "SCL", "es"),
+    Account("laura.bogota", "Laura", "Díaz", Role.CASEWORKER, "BOG", "es"),
+    Account("pablo.quito", "Pablo", "Andrade", Role.CASEWORKER, "UIO", "es"),
+    Account("ramon.asuncion", "Ramón", "Giménez", Role.CASEWORKER, "ASU", "es"),
+    Account("elena.montevideo", "Elena", "Pereira", Role.CASEWORKER, "MVD", "es"),
 ]
 
 

@@ -15,6 +15,7 @@ NEW = {
     "time_zone": "Europe/Rome",
     "help_email": "",
     "help_phone": "",
+    "referral_reply_days": "10",
 }
 
 

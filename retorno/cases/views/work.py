@@ -61,7 +61,11 @@ def consent(request, case_id):
 @capability_required(Capability.WORK_CASES)
 def consent_record(request, case_id):
     case = _owned(request, case_id)
-    initial = {"decided_on": timezone.localdate(), "purpose": request.GET.get("purpose", "")}
+    initial = {
+        "decided_on": timezone.localdate(),
+        "purpose": request.GET.get("purpose", ""),
+        "partner": request.GET.get("partner", ""),
+    }
     form = ConsentForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

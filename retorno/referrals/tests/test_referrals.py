@@ -1,0 +1,228 @@
+import pytest
+from django.urls import reverse
+
+from retorno.audit.models import AuditEvent
+from retorno.cases import actions as case_actions
+from retorno.cases.models import Consent
+from retorno.conftest import acting
+from retorno.lib.errors import ActionError
+from retorno.plans.models import PlanAction
+from retorno.plans.tests.factories import (
+    approved_plan,
+    lima_case,
+    offline_service,
+    sharing_consent,
+    training_service,
+)
+from retorno.referrals import actions
+from retorno.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(personas):
+    case = lima_case(personas)
+    service = training_service(personas)
+    plan = approved_plan(case, personas, service=service)
+    action = PlanAction.objects.get(goal__plan=plan)
+    return case, service, action
+
+
+def refer(case, service, action, personas, **kwargs):
+    kwargs.setdefault("shared_fields", ["name", "phone", "need"])
+    return actions.refer(
+        case,
+        actor=acting(personas.lucia),
+        service=service,
+        plan_action=action,
+        need="A sewing course",
+        **kwargs,
+    )
+
+
+def test_no_referral_without_consent_to_share_with_that_organisation(personas, setup):
+    case, service, action = setup
+    with pytest.raises(ActionError, match="has not agreed to share their data with"):
+        refer(case, service, action, personas)
+    assert not Referral.objects.exists()
+
+
+def test_a_referral_shares_only_what_was_chosen_and_the_choice_is_audited(personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(
+        case, service, action, personas, shared_fields=["name", "need", "vulnerability"]
+    )
+    assert referral.recipient.code == "CFPLIM"
+    assert referral.shared_fields == ["name", "need", "vulnerability"]
+    event = AuditEvent.objects.get(verb="referral.sent")
+    assert event.detail["shared"] == ["name", "need", "vulnerability"]
+    assert event.detail["sensitive_shared"] == ["vulnerability"]
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+
+
+def test_carla_sees_only_the_shared_fields_and_nothing_else(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    case_actions.update_person(case.person, actor=acting(personas.lucia), email="maria@example.org")
+    referral = refer(case, service, action, personas, shared_fields=["name", "need"])
+    carla = as_user(personas.carla)
+    page = carla.get(reverse("referrals:inbox_detail", args=[referral.public_id])).content.decode()
+    assert "What Lima national desk shared with you" in page
+    assert "María Quispe Huamán" in page and "A sewing course" in page
+    assert "maria@example.org" not in page
+    assert AuditEvent.objects.filter(verb="referral.viewed", actor=personas.carla).exists()
+    # Nothing else of the case exists for her.
+    for name in ("cases:case", "cases:journal", "plans:plan", "referrals:case"):
+        assert carla.get(reverse(name, args=[case.public_id])).status_code in (403, 404)
+    assert carla.get(reverse("cases:list")).status_code == 403
+
+
+def test_a_partner_never_sees_other_organisations_referrals(as_user, personas, setup):
+    case, _service, _action = setup
+    other = offline_service(personas)
+    partner = actions.ensure_partner_organisation(other.organization, actor=acting(personas.lucia))
+    case_actions.record_consent(
+        case,
+        actor=acting(personas.lucia),
+        purpose="partner_sharing",
+        partner=partner,
+        given=True,
+        decided_on=case.created_at.date(),
+        method="signed_form",
+    )
+    referral = refer(case, other, None, personas)
+    assert referral.recipient is None  # not on Retorno: a letter, the desk records answers
+    carla = as_user(personas.carla)
+    assert (
+        carla.get(reverse("referrals:inbox_detail", args=[referral.public_id])).status_code == 404
+    )
+    assert referral.reference not in carla.get(reverse("referrals:inbox")).content.decode()
+
+
+def test_carla_accepts_and_completes_and_the_plan_action_is_done(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    carla = as_user(personas.carla)
+    carla.post(reverse("referrals:answer", args=[referral.public_id, "accepted"]))
+    carla.post(reverse("referrals:answer", args=[referral.public_id, "completed"]))
+    referral.refresh_from_db()
+    action.refresh_from_db()
+    assert referral.status == Referral.Status.COMPLETED
+    assert action.status == "done"
+    page = (
+        as_user(personas.lucia).get(reverse("plans:plan", args=[case.public_id])).content.decode()
+    )
+    assert "Completed" in page
+    # After the referral closes, the partner keeps its history but not the person's data.
+    carla = as_user(personas.carla)
+    closed = carla.get(
+        reverse("referrals:inbox_detail", args=[referral.public_id])
+    ).content.decode()
+    assert "María" not in closed and "Nothing of the person is shown now" in closed
+
+
+def test_declining_needs_a_reason_on_its_own_page(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    carla = as_user(personas.carla)
+    url = reverse("referrals:answer", args=[referral.public_id, "declined"])
+    assert "Check before you decline the referral" in carla.get(url).content.decode()
+    response = carla.post(url, {"reason": ""})
+    assert response.status_code == 422
+    carla.post(url, {"reason": "The course is full"})
+    referral.refresh_from_db()
+    assert referral.status == "declined" and referral.reason == "The course is full"
+
+
+def test_a_status_cannot_be_skipped_or_repeated(personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    carla = acting(personas.carla)
+    with pytest.raises(ActionError, match="cannot go from"):
+        actions.change_status(referral, actor=carla, status="in_progress")
+    actions.accept_referral(referral, actor=carla)
+    with pytest.raises(ActionError, match="already accepted"):
+        actions.accept_referral(referral, actor=carla)
+    with pytest.raises(ActionError):
+        actions.accept_referral(referral, actor=acting(personas.lucia))  # not hers to answer
+
+
+def test_withdrawing_sharing_consent_closes_open_referrals(personas, setup):
+    case, service, action = setup
+    consent = sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    stopped = case_actions.withdraw_consent(consent, actor=acting(personas.lucia))
+    assert stopped == ["1 open referral was closed."]
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.NOT_DELIVERED
+
+
+def test_an_organisation_off_retorno_gets_a_letter_and_the_desk_records_its_answer(
+    as_user, personas, setup
+):
+    case, _service, _action = setup
+    other = offline_service(personas)
+    lucia = as_user(personas.lucia)
+    response = lucia.post(
+        reverse("referrals:prepare_consent", args=[case.public_id]),
+        {"service": str(other.public_id)},
+    )
+    assert "purpose=partner_sharing" in response["Location"]
+    partner = Consent.Purpose.PARTNER_SHARING
+    other.organization.refresh_from_db()
+    case_actions.record_consent(
+        case,
+        actor=acting(personas.lucia),
+        purpose=partner,
+        partner=other.organization.retorno_organisation,
+        given=True,
+        decided_on=case.created_at.date(),
+        method="signed_form",
+    )
+    referral = refer(case, other, None, personas)
+    letter = lucia.get(reverse("referrals:letter", args=[referral.public_id]))
+    assert letter.content.startswith(b"%PDF")
+    assert f"referral-{referral.reference}-es.pdf" in letter["Content-Disposition"]
+    lucia.post(reverse("referrals:answer", args=[referral.public_id, "accepted"]))
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+    assert referral.updates.last().on_behalf is True
+
+
+def test_an_overdue_referral_shows_on_my_work(as_user, personas, setup):
+    import datetime
+
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    Referral.objects.filter(pk=referral.pk).update(
+        reply_by=referral.reply_by - datetime.timedelta(days=30)
+    )
+    page = as_user(personas.lucia).get("/").content.decode()
+    assert "1 referral with no reply" in page
+
+
+def test_the_referral_form_shows_what_the_organisation_will_see(as_user, personas, setup):
+    case, _service, action = setup
+    url = reverse("referrals:new", args=[case.public_id]) + f"?action={action.public_id}"
+    page = as_user(personas.lucia).get(url).content.decode()
+    assert "What Centro de Formación Profesional Lima will see" in page
+    assert "has not agreed to share their data" in page
+    assert "Send referral" not in page
+    sharing_consent(case, personas)
+    page = as_user(personas.lucia).get(url).content.decode()
+    assert "Send referral" in page
+
+
+def test_the_inbox_counts_new_referrals(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    refer(case, service, action, personas)
+    page = as_user(personas.carla).get("/", follow=True).content.decode()
+    assert "Referrals (1 new)" in page

@@ -1,0 +1,260 @@
+"""Referrals: sent by the desk from a plan action; answered by the partner in its inbox, or
+by the desk on behalf of an organisation that is not on Retorno (with a printed letter)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from retorno.accounts.roles import Capability
+from retorno.cases import access as case_access
+from retorno.cases.views.common import case_context
+from retorno.cases.views.record import _owned
+from retorno.lib.errors import ActionError
+from retorno.lib.views import capability_required, form_error
+from retorno.plans import access as plan_access
+from retorno.referrals import access, actions, letter, sharing
+from retorno.referrals.forms import ReasonForm, ReferralForm, UpdateForm
+from retorno.referrals.models import Referral
+
+
+def _services(user):
+    from retorno.directory.access import services_visible_to
+
+    return services_visible_to(user).select_related("organization").order_by("name")
+
+
+@capability_required(Capability.WORK_CASES)
+def case_referrals(request, case_id):
+    case = case_access.get_case_for_user(request.user, case_id)
+    context = case_context(request, case, "referrals")
+    context["referrals"] = access.referrals_of_case(case)
+    context["today"] = timezone.localdate()
+    return render(request, "referrals/case_referrals.html", context)
+
+
+@capability_required(Capability.WORK_CASES)
+def new(request, case_id):
+    case = _owned(request, case_id)
+    plan = plan_access.current_plan(case)
+    plan_action = None
+    action_id = request.POST.get("action") or request.GET.get("action")
+    if action_id and plan is not None:
+        plan_action = plan_access.get_action_for_user(request.user, plan, action_id)
+    initial = {"shared_fields": sharing.DEFAULT}
+    if plan_action is not None:
+        initial.update({"service": plan_action.service, "need": plan_action.description})
+    form = ReferralForm(request.POST or None, initial=initial, services=_services(request.user))
+    service = None
+    if form.is_bound and form.is_valid():
+        service = form.cleaned_data["service"]
+    elif plan_action is not None:
+        service = plan_action.service
+    chosen = (
+        form.cleaned_data.get("shared_fields", [])
+        if form.is_bound and form.is_valid()
+        else list(form["shared_fields"].value() or sharing.DEFAULT)
+    )
+    consent = actions.sharing_consent(case, service) if service is not None else None
+    if request.method == "POST" and form.is_valid() and not request.POST.get("preview"):
+        try:
+            referral = actions.refer(
+                case,
+                actor=request.user,
+                service=form.cleaned_data["service"],
+                need=form.cleaned_data["need"],
+                shared_fields=form.cleaned_data["shared_fields"],
+                plan_action=plan_action,
+            )
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            if referral.on_retorno:
+                messages.success(
+                    request,
+                    _(
+                        "Referral %(reference)s is sent to %(organisation)s. They reply in "
+                        "Retorno; you will see their answer here."
+                    )
+                    % {"reference": referral.reference, "organisation": service.organization.name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Referral %(reference)s is ready. %(organisation)s is not on Retorno: "
+                        "print the letter for them, and record their answer here."
+                    )
+                    % {"reference": referral.reference, "organisation": service.organization.name},
+                )
+            return redirect("referrals:detail", referral_id=referral.public_id)
+    context = case_context(request, case, "referrals", record_view=False)
+    context.update(
+        {
+            "form": form,
+            "service": service,
+            "consent": consent,
+            "plan_action": plan_action,
+            "preview": sharing.shared_values(case, chosen, need=form["need"].value() or ""),
+            "not_shared": [f.label for f in sharing.FIELDS if f.code not in chosen],
+        }
+    )
+    return render(request, "referrals/new.html", context, status=422 if form.errors else 200)
+
+
+@capability_required(Capability.WORK_CASES)
+def prepare_consent(request, case_id):
+    """The organisation of the service gets a partner record if it has none, then the consent
+    form opens with it chosen."""
+    case = _owned(request, case_id)
+    if request.method != "POST":
+        return redirect("referrals:case", case_id=case.public_id)
+    service = _services(request.user).filter(public_id=request.POST.get("service")).first()
+    if service is None:
+        return redirect("referrals:new", case_id=case.public_id)
+    partner = actions.ensure_partner_organisation(service.organization, actor=request.user)
+    return redirect(
+        reverse("cases:consent_record", args=[case.public_id])
+        + f"?purpose=partner_sharing&partner={partner.pk}"
+    )
+
+
+def _detail_context(request, referral):
+    return {
+        "referral": referral,
+        "shared": access.shared_with(request.user, referral),
+        "updates": referral.updates.select_related("author_organisation"),
+        "may_answer": access.may_answer(request.user, referral),
+        "may_manage": access.may_manage(request.user, referral),
+        "is_partner": access.is_partner_of(request.user, referral),
+        "next_statuses": actions.NEXT.get(referral.status, set()),
+        "update_form": UpdateForm(),
+        "not_shared": [f.label for f in sharing.FIELDS if f.code not in referral.shared_fields],
+        "today": timezone.localdate(),
+    }
+
+
+@capability_required(Capability.WORK_CASES)
+def detail(request, referral_id):
+    referral = access.get_referral_for_user(request.user, referral_id)
+    case = case_access.get_case_for_user(request.user, referral.case.public_id)
+    context = case_context(request, case, "referrals")
+    context.update(_detail_context(request, referral))
+    return render(request, "referrals/detail.html", context)
+
+
+@capability_required(Capability.ANSWER_REFERRALS)
+def inbox(request):
+    tab = request.GET.get("show", "new")
+    groups = {
+        "new": [Referral.Status.SENT],
+        "active": [Referral.Status.ACCEPTED, Referral.Status.IN_PROGRESS],
+        "closed": list(Referral.CLOSED),
+    }
+    base = access.inbox_for(request.user)
+    counts = {key: base.filter(status__in=statuses).count() for key, statuses in groups.items()}
+    page = Paginator(
+        base.filter(status__in=groups.get(tab, groups["new"])).order_by("reply_by", "pk"), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"page": page, "tab": tab, "counts": counts, "today": timezone.localdate()},
+    )
+
+
+@capability_required(Capability.ANSWER_REFERRALS)
+def inbox_detail(request, referral_id):
+    referral = access.get_referral_for_user(request.user, referral_id)
+    context = _detail_context(request, referral)
+    if context["shared"] is not None:
+        actions.record_view(referral, actor=request.user)
+    return render(request, "referrals/inbox_detail.html", context)
+
+
+def _back(request, referral):
+    if access.is_partner_of(request.user, referral):
+        return redirect("referrals:inbox_detail", referral_id=referral.public_id)
+    return redirect("referrals:detail", referral_id=referral.public_id)
+
+
+def answer(request, referral_id, status):
+    """Accept, start, complete (one click, POST); decline and not delivered ask for a reason on
+    their own page first (UX §2.6)."""
+    if not request.user.is_authenticated:
+        return redirect(reverse("account_login") + f"?next={request.path}")
+    referral = access.get_referral_for_user(request.user, referral_id, write=True)
+    needs_reason = status in actions.NEEDS_REASON
+    form = ReasonForm(request.POST or None) if needs_reason else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            actions.change_status(
+                referral,
+                actor=request.user,
+                status=status,
+                text=form.cleaned_data["reason"] if form else request.POST.get("text", ""),
+            )
+        except ActionError as error:
+            if form is not None and error.field:
+                form_error(form, error)
+            else:
+                messages.info(request, error.message)
+                return _back(request, referral)
+        else:
+            messages.success(
+                request,
+                _("Referral %(reference)s: %(status)s.")
+                % {
+                    "reference": referral.reference,
+                    "status": Referral.Status(status).label.lower(),
+                },
+            )
+            return _back(request, referral)
+    if form is None:
+        return _back(request, referral)
+    return render(
+        request,
+        "referrals/reason.html",
+        {
+            "referral": referral,
+            "form": form,
+            "status": status,
+            "status_label": Referral.Status(status).label,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+def add_update(request, referral_id):
+    if not request.user.is_authenticated:
+        return redirect(reverse("account_login"))
+    referral = access.get_referral_for_user(request.user, referral_id, write=True)
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_update(referral, actor=request.user, text=form.cleaned_data["text"])
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The update is added."))
+    elif request.method == "POST":
+        messages.error(request, _("Write the update"))
+    return _back(request, referral)
+
+
+@capability_required(Capability.WORK_CASES)
+def letter_pdf(request, referral_id):
+    referral = access.get_referral_for_user(request.user, referral_id)
+    case_access.get_case_for_user(request.user, referral.case.public_id)
+    language = letter.language_for(referral, request.GET.get("language"))
+    content = letter.render_letter(referral, user=request.user, language=language)
+    actions.record_letter(referral, actor=request.user, language=language)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="referral-{referral.reference}-{language}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
