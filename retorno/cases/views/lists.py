@@ -51,6 +51,7 @@ def case_list(request):
         sort = queries.DEFAULT_SORT
     qs = queries.sort_cases(queries.annotate_rows(qs, user=user), sort)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    _prepare_rows(page.object_list)
     applied = _applied_filters(request, form, filters)
     context = {
         "page": page,
@@ -61,6 +62,7 @@ def case_list(request):
         "sort_links": _sort_links(request, sort),
         "today": _today(),
         "has_errors": bool(form.errors),
+        "case_url_prefix": reverse("cases:list"),
     }
     # htmx refreshes only the results; a history restore needs the whole page.
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get(
@@ -71,6 +73,21 @@ def case_list(request):
     response = render(request, template, context)
     response["Vary"] = "HX-Request"
     return response
+
+
+def _prepare_rows(cases) -> None:
+    """What each row shows, computed once per page rather than in template tags per cell."""
+    from django_countries import countries
+
+    names = {}
+    for case in cases:
+        code = case.person.return_country.code
+        if code and code not in names:
+            names[code] = countries.name(code)
+        case.return_country_name = names.get(code, "")
+        case.caseworker_names = ", ".join(
+            a.user.get_full_name() or a.user.username for a in case.assignments.all()
+        )
 
 
 def _today():
