@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retorno.accounts.models import Organisation
 from retorno.cases.models import Case
@@ -16,10 +17,10 @@ class Referral(models.Model):
 
     class Status(models.TextChoices):
         SENT = "sent", _("Sent, waiting for a reply")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("referral status", "Accepted")
         DECLINED = "declined", _("Declined")
         IN_PROGRESS = "in_progress", _("In progress")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
         NOT_DELIVERED = "not_delivered", _("Not delivered")
 
     OPEN = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
