@@ -4,8 +4,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from retorno.accounts import api as accounts_api
 from retorno.cases import api as cases_api
 from retorno.directory import api as directory_api
+from retorno.plans import api as plans_api
+from retorno.referrals import api as referrals_api
 
 case = "cases/<uuid:id>/"
+plan = case + "plan/"
 
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
@@ -86,6 +89,68 @@ urlpatterns = [
         directory_api.ServiceDetail.as_view(),
         name="api-directory-service",
     ),
+    # Reintegration plans
+    path(plan, plans_api.CasePlan.as_view(), name="api-case-plan"),
+    path(plan + "versions/", plans_api.PlanVersions.as_view(), name="api-case-plan-versions"),
+    path(
+        plan + "versions/<int:number>/",
+        plans_api.PlanVersion.as_view(),
+        name="api-case-plan-version",
+    ),
+    path(
+        plan + "versions/<int:number>/pdf/",
+        plans_api.PlanPdf.as_view(),
+        name="api-case-plan-version-pdf",
+    ),
+    path(plan + "compare/", plans_api.PlanCompare.as_view(), name="api-case-plan-compare"),
+    path(plan + "goals/", plans_api.PlanGoals.as_view(), name="api-case-plan-goals"),
+    path(plan + "goals/<uuid:goal_id>/", plans_api.PlanGoal.as_view(), name="api-case-plan-goal"),
+    path(
+        plan + "goals/<uuid:goal_id>/actions/",
+        plans_api.PlanGoalActions.as_view(),
+        name="api-case-plan-goal-actions",
+    ),
+    path(
+        plan + "actions/<uuid:action_id>/",
+        plans_api.PlanActionDetail.as_view(),
+        name="api-case-plan-action",
+    ),
+    path(
+        plan + "actions/<uuid:action_id>/status/",
+        plans_api.PlanActionStatus.as_view(),
+        name="api-case-plan-action-status",
+    ),
+    path(plan + "submit/", plans_api.PlanSubmit.as_view(), name="api-case-plan-submit"),
+    path(plan + "approve/", plans_api.PlanApprove.as_view(), name="api-case-plan-approve"),
+    path(plan + "send-back/", plans_api.PlanSendBack.as_view(), name="api-case-plan-send-back"),
+    path(plan + "agreement/", plans_api.PlanAgreement.as_view(), name="api-case-plan-agreement"),
+    path(
+        plan + "new-version/", plans_api.PlanNewVersion.as_view(), name="api-case-plan-new-version"
+    ),
+    # Referrals, and the partner's inbox
+    path(case + "referrals/", referrals_api.CaseReferrals.as_view(), name="api-case-referrals"),
+    path(
+        "referrals/shareable-fields/",
+        referrals_api.ShareableFields.as_view(),
+        name="api-referral-shareable-fields",
+    ),
+    path("referrals/<uuid:id>/", referrals_api.ReferralDetail.as_view(), name="api-referral"),
+    path(
+        "referrals/<uuid:id>/status/",
+        referrals_api.ReferralStatus.as_view(),
+        name="api-referral-status",
+    ),
+    path(
+        "referrals/<uuid:id>/updates/",
+        referrals_api.ReferralUpdates.as_view(),
+        name="api-referral-updates",
+    ),
+    path(
+        "referrals/<uuid:id>/letter/",
+        referrals_api.ReferralLetter.as_view(),
+        name="api-referral-letter",
+    ),
+    path("inbox/", referrals_api.Inbox.as_view(), name="api-inbox"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -238,7 +238,11 @@ def approve_plan(plan: Plan, *, actor) -> Plan:
         raise ActionError(_("This plan was already approved."), code="already_done")
     problem = approval_problem(plan, actor)
     if problem:
-        raise ActionError(problem, code="forbidden")
+        state = plan.status != Plan.Status.SUBMITTED and actor.can(Capability.MANAGE_CASES)
+        raise ActionError(problem, code="invalid" if state else "forbidden")
+    previous = Plan.objects.filter(case=plan.case, status=Plan.Status.APPROVED).first()
+    if previous is not None:
+        _carry_progress(previous, plan)
     Plan.objects.filter(case=plan.case, status=Plan.Status.APPROVED).update(
         status=Plan.Status.SUPERSEDED
     )
@@ -249,6 +253,24 @@ def approve_plan(plan: Plan, *, actor) -> Plan:
     _audit("plan.approved", actor=actor, case=plan.case, detail={"number": plan.number})
     event(plan.case, "plan_approved", actor=actor, number=plan.number)
     return plan
+
+
+RANK = {"planned": 0, "in_progress": 1, "done": 2, "cancelled": 2}
+
+
+def _carry_progress(old: Plan, new: Plan) -> None:
+    """What happened on the version in force while the new one was written is not lost: an
+    action of the new version that is behind the old one takes its progress, and the referrals
+    made from the old action follow the action into the new version."""
+    old_actions = {a.lineage: a for a in PlanAction.objects.filter(goal__plan=old)}
+    for action in PlanAction.objects.filter(goal__plan=new):
+        before = old_actions.get(action.lineage)
+        if before is None:
+            continue
+        if RANK[before.status] > RANK[action.status]:
+            action.status = before.status
+            action.save(update_fields=["status"])
+        before.referrals.update(plan_action=action)
 
 
 @transaction.atomic

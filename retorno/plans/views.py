@@ -357,10 +357,6 @@ def _number(value, numbers, default) -> int:
     return int(value) if (value or "").isdigit() and int(value) in numbers else default
 
 
-def _number(value, numbers, default) -> int:
-    return int(value) if (value or "").isdigit() and int(value) in numbers else default
-
-
 def _differences(older, newer) -> list[dict]:
     def index(plan):
         items = {}

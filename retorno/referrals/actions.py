@@ -117,8 +117,12 @@ def refer(
             _("Share at least a name or a way to contact the person, or the service cannot help."),
             field="shared_fields",
         )
-    if plan_action is not None and plan_action.goal.plan.case_id != case.pk:
-        raise ActionError(_("Choose an action of this case's plan."))
+    if plan_action is not None and (
+        plan_action.goal.plan.case_id != case.pk or plan_action.goal.plan.status != "approved"
+    ):
+        raise ActionError(_("Refer from an action of the approved plan."))
+    if service.status != "active" or not service.organization.is_active:
+        raise ActionError(_("This service is not active. Choose another one."), field="service")
     partner = recipient_for(service)
     consent = sharing_consent(case, service)
     if consent is None:
@@ -155,7 +159,7 @@ def refer(
         author_name=actor.get_full_name() or actor.get_username(),
         author_organisation=actor.organisation,
         status=Referral.Status.SENT,
-        text=referral.need,
+        text="",
     )
     sensitive = [c for c in ordered if sharing.BY_CODE[c].sensitive]
     _audit(
@@ -188,6 +192,8 @@ def change_status(referral: Referral, *, actor, status: str, text: str = "") -> 
         .select_related("case", "plan_action")
         .get(pk=referral.pk)
     )
+    if status not in Referral.Status.values:
+        raise ActionError(_("Choose a status of the list."), field="status")
     if not _may_answer(referral, actor):
         raise ActionError(
             _("Only the receiving organisation answers this referral."), code="forbidden"
@@ -343,6 +349,12 @@ def close_referrals_without_consent(consent, *, actor) -> list[str]:
             reference=referral.reference,
             service=referral.service.name,
             status=Referral.Status.NOT_DELIVERED,
+        )
+        _audit(
+            "referral.not_delivered",
+            actor=actor,
+            case=consent.case,
+            detail={"referral": referral.reference, "reason": "consent_withdrawn"},
         )
         closed += 1
     if not closed:

@@ -3,7 +3,7 @@ by the desk on behalf of an organisation that is not on Retorno (with a printed 
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,12 @@ from retorno.referrals.models import Referral
 def _services(user):
     from retorno.directory.access import services_visible_to
 
-    return services_visible_to(user).select_related("organization").order_by("name")
+    return (
+        services_visible_to(user)
+        .filter(status="active", organization__is_active=True)
+        .select_related("organization")
+        .order_by("name")
+    )
 
 
 @capability_required(Capability.WORK_CASES)
@@ -186,6 +191,8 @@ def answer(request, referral_id, status):
     their own page first (UX §2.6)."""
     if not request.user.is_authenticated:
         return redirect(reverse("account_login") + f"?next={request.path}")
+    if status not in Referral.Status.values:
+        raise Http404
     referral = access.get_referral_for_user(request.user, referral_id, write=True)
     needs_reason = status in actions.NEEDS_REASON
     form = ReasonForm(request.POST or None) if needs_reason else None

@@ -243,7 +243,7 @@ def test_a_service_shows_its_text_in_the_readers_language_or_says_which_it_is_in
     assert "there is no text in your language yet" not in english
     italian = client.get(url, HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert '<div lang="es"><p>Curso de costura industrial.</p></div>' in italian
-    assert "non c&#x27;è ancora un testo nella tua lingua" in italian
+    assert "non c'è ancora un testo nella tua lingua" in italian
 
 
 # Forms

@@ -226,3 +226,38 @@ def test_the_inbox_counts_new_referrals(as_user, personas, setup):
     refer(case, service, action, personas)
     page = as_user(personas.carla).get("/", follow=True).content.decode()
     assert "Referrals (1 new)" in page
+
+
+def test_an_unknown_status_in_the_address_is_a_404(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    response = as_user(personas.carla).post(
+        reverse("referrals:answer", args=[referral.public_id, "bogus"])
+    )
+    assert response.status_code == 404
+
+
+def test_the_partner_does_not_see_the_need_unless_it_is_shared(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas, shared_fields=["name", "phone"])
+    page = as_user(personas.carla).get(reverse("referrals:inbox_detail", args=[referral.public_id]))
+    assert "A sewing course" not in page.content.decode()
+
+
+def test_progress_on_the_version_in_force_carries_into_the_new_version(personas, setup):
+    from retorno.plans import actions as plan_actions
+
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    new = plan_actions.new_version(action.goal.plan, actor=acting(personas.lucia))
+    actions.accept_referral(referral, actor=acting(personas.carla))
+    actions.complete_referral(referral, actor=acting(personas.carla))
+    plan_actions.submit_plan(new, actor=acting(personas.lucia))
+    plan_actions.approve_plan(new, actor=acting(personas.mateo))
+    copied = PlanAction.objects.get(goal__plan=new, lineage=action.lineage)
+    assert copied.status == "done"
+    referral.refresh_from_db()
+    assert referral.plan_action == copied
