@@ -536,7 +536,7 @@ def change_phase(
     case: Case, *, actor, to: str, note: str = "", expected_version: int | None = None
 ) -> Case:
     _require_owner(actor, case)
-    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
     _check_version(case, expected_version)
     problem = phase_problem(case, to)
     if problem:
@@ -1072,7 +1072,11 @@ def hand_over_case(
     promises: str = "",
 ) -> Handover:
     _require_owner(actor, case)
-    case = Case.objects.select_for_update().select_related("person", "owning_desk").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "owning_desk")
+        .get(pk=case.pk)
+    )
     if case.phase == Phase.HANDED_OVER:
         raise ActionError(
             _("This case was already handed over on %(date)s.")
@@ -1175,7 +1179,9 @@ def _notify_receiving_desk(handover: Handover) -> None:
 @transaction.atomic
 def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
     handover = (
-        Handover.objects.select_for_update().select_related("case", "to_desk").get(pk=handover.pk)
+        Handover.objects.select_for_update(of=("self",))
+        .select_related("case", "to_desk")
+        .get(pk=handover.pk)
     )
     case = handover.case
     _require(actor, Capability.MANAGE_CASES)
@@ -1234,7 +1240,9 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
 
 @transaction.atomic
 def return_handover(handover: Handover, *, actor, reason: str) -> Case:
-    handover = Handover.objects.select_for_update().select_related("case").get(pk=handover.pk)
+    handover = (
+        Handover.objects.select_for_update(of=("self",)).select_related("case").get(pk=handover.pk)
+    )
     _require(actor, Capability.MANAGE_CASES)
     if actor.organisation is None or handover.to_desk_id != actor.organisation.pk:
         raise ActionError(_("Only the receiving desk's coordinators decide."), code="forbidden")

@@ -646,7 +646,11 @@ def create_program(organization: Organization, *, actor, **fields) -> Program:
 def update_program(
     program: Program, *, actor, expected_version: int | None = None, **fields
 ) -> Program:
-    program = Program.objects.select_for_update().select_related("organization").get(pk=program.pk)
+    program = (
+        Program.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=program.pk)
+    )
     _require_country(actor, program.organization.country)
     _check_version(program, expected_version)
     cleaned = _clean_program_fields(fields)
@@ -713,7 +717,7 @@ def update_service(
     **fields,
 ) -> Service:
     service = (
-        Service.objects.select_for_update()
+        Service.objects.select_for_update(of=("self",))
         .select_related("organization", "program")
         .get(pk=service.pk)
     )
@@ -817,7 +821,9 @@ def update_location(
     **fields,
 ) -> Location:
     location = (
-        Location.objects.select_for_update().select_related("organization").get(pk=location.pk)
+        Location.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=location.pk)
     )
     _require_country(actor, location.organization.country)
     _check_version(location, expected_version)

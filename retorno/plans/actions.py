@@ -233,7 +233,7 @@ def approval_problem(plan: Plan, actor):
 
 @transaction.atomic
 def approve_plan(plan: Plan, *, actor) -> Plan:
-    plan = Plan.objects.select_for_update().select_related("case").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
     if plan.status == Plan.Status.APPROVED:
         raise ActionError(_("This plan was already approved."), code="already_done")
     problem = approval_problem(plan, actor)
@@ -291,7 +291,7 @@ def send_back_plan(plan: Plan, *, actor, reason: str) -> Plan:
 @transaction.atomic
 def record_agreement(plan: Plan, *, actor, agreed_on, how: str, witness: str = "") -> Plan:
     _require_owner(actor, plan.case)
-    plan = Plan.objects.select_for_update().select_related("case").get(pk=plan.pk)
+    plan = Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
     if plan.status != Plan.Status.APPROVED:
         raise ActionError(_("The person agrees to the approved plan. Approve it first."))
     if agreed_on > timezone.localdate():

@@ -188,7 +188,7 @@ def _may_answer(referral, actor) -> bool:
 @transaction.atomic
 def change_status(referral: Referral, *, actor, status: str, text: str = "") -> Referral:
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("case", "plan_action")
         .get(pk=referral.pk)
     )
