@@ -975,6 +975,7 @@ def main(argv=None) -> int:
         out=out,
     )
     fill_started = time.monotonic()
+    first = filler.done
     if is_postgres():
         with connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
@@ -991,7 +992,7 @@ def main(argv=None) -> int:
             elapsed = time.monotonic() - fill_started
             if elapsed - last_report >= 15 or filler.done >= target:
                 last_report = elapsed
-                rate = filler.done / elapsed if elapsed else 0
+                rate = (filler.done - first) / elapsed if elapsed else 0
                 eta = (target - filler.done) / rate if rate else 0
                 out(
                     f"  {filler.done:>7,} cases  {elapsed:6.0f} s  ({rate:,.0f} cases/s, "

@@ -154,6 +154,7 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -163,6 +164,7 @@ def main(argv=None) -> int:
     from retorno.cases import access, matching
     from retorno.cases.models import IdentityDocument
 
+    call_command("migrate", interactive=False, verbosity=0)  # the code measured may need one
     user = User.objects.get(username="ana.milano")
     user.membership = active_memberships(user)[0]
     full = access.cases_visible_to(user)
@@ -208,8 +210,6 @@ def main(argv=None) -> int:
         headers = {}
         if key == "api-list":
             if token is None:
-                from django.core.management import call_command
-
                 out = io.StringIO()
                 call_command("issue_token", "ana.milano", "--name", "profile", stdout=out)
                 token = out.getvalue().strip()
