@@ -914,6 +914,16 @@ def save_counters(counters, organisations) -> None:
         )
 
 
+def sync_transfer_consent() -> None:
+    """What record_consent keeps on each case (see cases migration 0005)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_case SET transfer_consent = EXISTS (SELECT 1 FROM cases_consent c "
+            "WHERE c.case_id = cases_case.id AND c.purpose = 'transfer' AND c.given "
+            "AND c.withdrawn_at IS NULL)"
+        )
+
+
 def analyze(out) -> None:
     started = time.monotonic()
     with connection.cursor() as cursor:
@@ -1001,6 +1011,7 @@ def main(argv=None) -> int:
     out(f"fill: {time.monotonic() - fill_started:.0f} s")
     for name, n in filler.counts.items():
         out(f"  {name:<24} {n:>10,}")
+    sync_transfer_consent()
     if not args.no_analyze:
         analyze(out)
     out(f"total: {time.monotonic() - started:.0f} s")

@@ -153,6 +153,7 @@ def static_list(request):
     timezone.activate(zoneinfo.ZoneInfo(desk.time_zone))
     form = _form_without_queries()
     page = Paginator(_Rows(_rows(user, desk), TOTAL), 50).get_page(request.GET.get("page"))
+    lists._prepare_rows(page.object_list)
     sort = "-updated"
     context = {
         "page": page,
@@ -164,6 +165,7 @@ def static_list(request):
         "today": timezone.localdate(),
         "has_errors": False,
         "is_htmx": False,
+        "case_url_prefix": "/cases/",
     }
     response = render(request, "cases/list.html", context)
     response["Vary"] = "HX-Request"

@@ -23,7 +23,6 @@ from retorno.accounts.roles import Capability
 from retorno.cases.models import (
     Assignment,
     Case,
-    Consent,
     Document,
     Handover,
     HouseholdMember,
@@ -59,11 +58,8 @@ def _summary_q(user) -> Q | None:
     desk = _desk(user)
     if desk is None:
         return None
-    transfer_consent = Consent.objects.filter(
-        case=OuterRef("pk"), purpose=Consent.Purpose.TRANSFER, given=True, withdrawn_at__isnull=True
-    )
-    q = Q(origin_desk=desk, sensitive=False) & ~Q(owning_desk=desk) & ~Q(phase=Phase.CLOSED)
-    q &= Q(Exists(transfer_consent))
+    q = Q(origin_desk=desk, sensitive=False, transfer_consent=True) & ~Q(owning_desk=desk)
+    q &= ~Q(phase=Phase.CLOSED)
     if user.can(Capability.MANAGE_CASES):
         waiting = Handover.objects.filter(
             case=OuterRef("pk"), to_desk=desk, status=Handover.Status.PENDING
@@ -151,7 +147,16 @@ def get_journal_entry_for_user(user, case: Case, public_id) -> JournalEntry:
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
-    return Task.objects.filter(case__in=cases_visible_to(user))
+    """The tasks of the cases the user works on, by the same rule as cases_visible_to, written
+    on the task so the database starts from the (indexed) tasks rather than every case."""
+    desk = _desk(user)
+    if desk is None:
+        return Task.objects.none()
+    qs = Task.objects.filter(case__owning_desk=desk)
+    if not user.can(Capability.MANAGE_CASES):
+        assigned = Assignment.objects.filter(case=OuterRef("case"), user=user)
+        qs = qs.filter(Q(case__sensitive=False) | Q(Exists(assigned)))
+    return qs
 
 
 def get_task_for_user(user, public_id, *, write: bool = False) -> Task:

@@ -743,6 +743,7 @@ def record_consent(
         document=document,
         recorded_by=actor,
     )
+    _sync_transfer_consent(case)
     _touch_case(case)
     _audit(
         "consent.recorded",
@@ -777,6 +778,7 @@ def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
     consent.withdrawn_by = actor
     consent.withdrawal_note = note
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_note"])
+    _sync_transfer_consent(case)
     stopped = []
     if consent.purpose == Consent.Purpose.TRANSFER:
         pending = Handover.objects.filter(case=case, status=Handover.Status.PENDING).first()
@@ -800,6 +802,12 @@ def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
     )
     event(case, "consent_withdrawn", actor=actor, purpose=consent.purpose, stopped=stopped)
     return stopped
+
+
+def _sync_transfer_consent(case: Case) -> None:
+    in_force = consent_in_force(case, Consent.Purpose.TRANSFER) is not None
+    Case.objects.filter(pk=case.pk).update(transfer_consent=in_force)
+    case.transfer_consent = in_force
 
 
 # Journal

@@ -321,6 +321,9 @@ class Case(models.Model):
     # history is in VulnerabilityProfile.
     vulnerabilities = models.CharField(max_length=200, blank=True, default="")
     travel_date = models.DateField(_("travel date"), null=True, blank=True)
+    # Whether the person's consent to the transfer abroad is in force, kept by the consent
+    # actions: the sending desk's read-only view depends on it on every list page.
+    transfer_consent = models.BooleanField(default=False, editable=False)
     handed_over_at = models.DateTimeField(_("handed over on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

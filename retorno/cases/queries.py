@@ -34,32 +34,72 @@ SORTS = {
 DEFAULT_SORT = "-updated"
 
 
-def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Name (accents, case and word order ignored), document number or case reference.
+SEARCH_ID_LIMIT = 2000
 
-    Each branch is an indexed lookup of persons (a trigram index on the normalised name in
-    PostgreSQL, the compact document number, the desk's own reference), so the database
-    never scans every case."""
+
+def _has_fts(connection) -> bool:
+    if connection.vendor != "sqlite":
+        return False
+    cached = getattr(connection, "_retorno_fts", None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases_person_fts'"
+            )
+            cached = cursor.fetchone() is not None
+        connection._retorno_fts = cached
+    return cached
+
+
+def matching_persons(text: str):
+    """Persons a free-text search names: by the desk's own reference, a document number, or
+    the name (accents, case and word order ignored). Each branch is an index lookup: the
+    compact document number, the reference, and the name through a trigram index (GIN on
+    PostgreSQL, FTS5 on SQLite)."""
+    from django.db import connection
+    from django.db.models.expressions import RawSQL
+
     from retorno.cases.models import Person
 
-    text = (text or "").strip()
-    if not text:
-        return qs
-    condition = Q(reference=text.upper())
     persons = Q(desk_reference=text)
     compact = matching.normalise_document(text)
-    if len(compact) >= 4 and any(c.isdigit() for c in compact):
+    if len(compact) >= 4 and sum(c.isdigit() for c in compact) * 2 >= len(compact):
         persons |= Q(
             pk__in=IdentityDocument.objects.filter(number_compact=compact).values("person_id")
         )
-    tokens = matching.normalise_text(text).split()
+    # Name tokens are the words with no digit: "118 718 889" is a number, not a name.
+    tokens = [t for t in matching.normalise_text(text).split() if not any(c.isdigit() for c in t)]
     if tokens:
         by_name = Q()
         for token in tokens:
-            by_name &= Q(search_name__contains=token)
+            if _has_fts(connection) and len(token) >= 3:
+                by_name &= Q(
+                    pk__in=RawSQL(
+                        "SELECT rowid FROM cases_person_fts WHERE search_name LIKE %s",
+                        [f"%{token}%"],
+                    )
+                )
+            else:
+                by_name &= Q(search_name__contains=token)
         persons |= by_name
-    matching_persons = Person.objects.filter(persons).values("pk")
-    return qs.filter(condition | Q(person__in=matching_persons))
+    return Person.objects.filter(persons)
+
+
+def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+    """Name (accents, case and word order ignored), document number or case reference.
+
+    The matching persons are looked up first (a handful of ids through indexes), then the
+    cases: one plan the database cannot turn into a walk over every case."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    ids = list(matching_persons(text).values_list("pk", flat=True)[: SEARCH_ID_LIMIT + 1])
+    condition = Q(reference=text.upper())
+    if len(ids) > SEARCH_ID_LIMIT:
+        condition |= Q(person__in=matching_persons(text).values("pk"))
+    elif ids:
+        condition |= Q(person_id__in=ids)
+    return qs.filter(condition)
 
 
 def filter_cases(qs: QuerySet[Case], data: dict, *, user=None) -> QuerySet[Case]:
@@ -99,13 +139,6 @@ def annotate_rows(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
         .order_by("due_on")
         .values("due_on")[:1]
     )
-    from django.db.models import Case as When_
-    from django.db.models import IntegerField, When
-
-    rank = When_(
-        *[When(phase=phase, then=Value(i)) for i, phase in enumerate(Phase.values)],
-        output_field=IntegerField(),
-    )
     children = (
         HouseholdMember.objects.filter(
             case=OuterRef("pk"), relationship=HouseholdMember.Relationship.CHILD, returning=True
@@ -119,7 +152,6 @@ def annotate_rows(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
         qs.select_related("person", "owning_desk")
         .annotate(
             next_due=Subquery(next_due),
-            phase_rank=rank,
             children_returning=Subquery(children),
             owned_here=_bool(owned),
         )
@@ -139,6 +171,17 @@ def _bool(q: Q):
 
 
 def sort_cases(qs: QuerySet[Case], sort: str) -> QuerySet[Case]:
+    if sort in ("phase", "-phase"):
+        # The journey's order, only when asked for: it is not free to compute on every list.
+        from django.db.models import Case as When_
+        from django.db.models import IntegerField, When
+
+        qs = qs.annotate(
+            phase_rank=When_(
+                *[When(phase=phase, then=Value(i)) for i, phase in enumerate(Phase.values)],
+                output_field=IntegerField(),
+            )
+        )
     return qs.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]), "-pk")
 
 

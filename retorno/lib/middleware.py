@@ -55,3 +55,23 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, max-age=0"
         return response
+
+
+class SessionActivityMiddleware:
+    """Keeps a signed-in session alive while it is used, writing it at most once a minute
+    rather than on every request (SESSION_SAVE_EVERY_REQUEST would write on each page)."""
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("_seen", 0) >= self.REFRESH_SECONDS:
+                request.session["_seen"] = now  # marks the session modified: saved, expiry renewed
+        return self.get_response(request)

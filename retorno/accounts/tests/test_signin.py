@@ -125,11 +125,25 @@ def test_with_an_authenticator_the_coordinator_gets_in(client, settings, persona
     assert client.get("/").status_code == 200
 
 
-def test_the_session_ends_after_inactivity(settings):
+def test_the_session_ends_after_inactivity_and_activity_keeps_it(client, personas):
+    import time
+
+    from django.contrib.sessions.models import Session
+
     from retorno import settings as production
 
     assert production.SESSION_COOKIE_AGE == 30 * 60
-    assert production.SESSION_SAVE_EVERY_REQUEST is True
+    client.force_login(personas.ana)
+    client.get("/")
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    session = client.session
+    session["_seen"] = int(time.time()) - 120  # the last renewal was two minutes ago
+    session.save()
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > first
+    Session.objects.filter(session_key=key).update(expire_date=first.replace(year=2000))
+    assert client.get("/").status_code == 302  # an expired session is signed out
 
 
 def test_session_ended_page_signs_out_and_explains(client, personas):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from retorno.accounts.roles import Capability
 from retorno.cases import access, queries
 from retorno.cases.forms import CaseFilterForm
+from retorno.cases.models import Phase
 from retorno.lib.views import capability_required
 
 SEARCHES_KEY = "retorno_searches"
@@ -80,11 +81,13 @@ def _prepare_rows(cases) -> None:
     from django_countries import countries
 
     names = {}
+    phase_labels = {code: str(label) for code, label in Phase.choices}
     for case in cases:
         code = case.person.return_country.code
         if code and code not in names:
             names[code] = countries.name(code)
         case.return_country_name = names.get(code, "")
+        case.phase_label = phase_labels[case.phase]
         case.caseworker_names = ", ".join(
             a.user.get_full_name() or a.user.username for a in case.assignments.all()
         )

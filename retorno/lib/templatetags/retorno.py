@@ -157,3 +157,10 @@ def changed_fields(changes, model_label):
         except FieldDoesNotExist:
             names.append(name)
     return ", ".join(names)
+
+
+@register.simple_tag
+def page_numbers(page):
+    """The page numbers to link, with None for a gap: 1 … 7 8 [9] 10 11 … 495."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return [n if isinstance(n, int) else None for n in numbers]
