@@ -49,8 +49,9 @@ def _full_q(user) -> Q | None:
         return None
     q = Q(owning_desk=desk)
     if not user.can(Capability.MANAGE_CASES):
-        assigned = Assignment.objects.filter(case=OuterRef("pk"), user=user)
-        q &= Q(sensitive=False) | Q(Exists(assigned))
+        # The user's assignments, looked up once (not probed for every case of the desk).
+        mine = Assignment.objects.filter(user=user).values("case_id")
+        q &= Q(sensitive=False) | Q(pk__in=mine)
     return q
 
 
@@ -154,8 +155,8 @@ def tasks_visible_to(user) -> QuerySet[Task]:
         return Task.objects.none()
     qs = Task.objects.filter(case__owning_desk=desk)
     if not user.can(Capability.MANAGE_CASES):
-        assigned = Assignment.objects.filter(case=OuterRef("case"), user=user)
-        qs = qs.filter(Q(case__sensitive=False) | Q(Exists(assigned)))
+        mine = Assignment.objects.filter(user=user).values("case_id")
+        qs = qs.filter(Q(case__sensitive=False) | Q(case_id__in=mine))
     return qs
 
 

@@ -676,18 +676,21 @@ class CaseCollection(CaseAPIView):
         cases = queries.filter_cases(cases, filters, user=user)
         cases = queries.search_cases(cases, filters.get("search", ""))
         sort = filters.get("sort") or queries.DEFAULT_SORT
-        cases = queries.sort_cases(queries.annotate_rows(cases, user=user), sort)
-
-        def mark_access(page):
-            full = set(
-                access.cases_visible_to(user)
-                .filter(pk__in=[c.pk for c in page])
-                .values_list("pk", flat=True)
-            )
-            for case in page:
-                case.access = access.FULL if case.pk in full else access.SUMMARY
-
-        return self.paginate(cases, CaseRowOutput, prepare=mark_access)
+        # The page's ids first, on the plain queryset; only those rows are then annotated
+        # (see queries.page_of_cases).
+        ordered = queries.sort_cases(cases, sort)
+        if sort in ("due", "-due"):
+            ordered = queries.annotate_rows(ordered, user=user)
+        paginator = self.pagination_class()
+        ids = paginator.paginate_queryset(
+            ordered.values_list("pk", flat=True), self.request, view=self
+        )
+        rows = {c.pk: c for c in queries.annotate_rows(cases.filter(pk__in=ids), user=user)}
+        page = [rows[pk] for pk in ids if pk in rows]
+        full = set(access.cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        for case in page:
+            case.access = access.FULL if case.pk in full else access.SUMMARY
+        return paginator.get_paginated_response(CaseRowOutput(page, many=True).data)
 
     @extend_schema(
         operation_id="cases_create",

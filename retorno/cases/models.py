@@ -343,6 +343,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owning_desk", "phase"], name="case_desk_phase"),
             models.Index(fields=["owning_desk", "-updated_at"], name="case_desk_updated"),
+            models.Index(fields=["owning_desk", "sensitive"], name="case_desk_sensitive"),
+            models.Index(fields=["origin_desk", "transfer_consent"], name="case_origin_consent"),
         ]
 
     def __str__(self) -> str:

@@ -134,11 +134,6 @@ def filter_cases(qs: QuerySet[Case], data: dict, *, user=None) -> QuerySet[Case]
 def annotate_rows(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
     """What a list row shows, in a constant number of queries: the returnee, desk, next due
     date, children returning, and (one prefetch) the assigned caseworkers."""
-    next_due = (
-        Task.objects.filter(case=OuterRef("pk"), status=Task.Status.OPEN)
-        .order_by("due_on")
-        .values("due_on")[:1]
-    )
     children = (
         HouseholdMember.objects.filter(
             case=OuterRef("pk"), relationship=HouseholdMember.Relationship.CHILD, returning=True
@@ -151,7 +146,7 @@ def annotate_rows(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
     return (
         qs.select_related("person", "owning_desk")
         .annotate(
-            next_due=Subquery(next_due),
+            next_due=_next_due(),
             children_returning=Subquery(children),
             owned_here=_bool(owned),
         )
@@ -194,12 +189,48 @@ def counts_by_phase(qs: QuerySet[Case]) -> dict[str, int]:
 
 
 def tasks_due(qs: QuerySet[Task], *, user, within_days: int = 7) -> QuerySet[Task]:
-    """Open tasks of the user due within the next week or overdue, most urgent first."""
+    """Open tasks of the user due within the next week or overdue, most urgent first.
+
+    The user's own open tasks come first from their index (a handful), and only those are
+    checked against the visible ones."""
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    return (
-        qs.filter(assignee=user, status=Task.Status.OPEN, due_on__lte=horizon)
-        .select_related("case", "case__person")
+    candidates = list(
+        Task.objects.filter(assignee=user, status=Task.Status.OPEN, due_on__lte=horizon)
         .order_by("due_on", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    return (
+        qs.filter(pk__in=candidates).select_related("case", "case__person").order_by("due_on", "pk")
+    )
+
+
+def assigned_cases(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
+    """The visible cases the user is assigned to, found from the user's assignments."""
+    return qs.filter(pk__in=Assignment.objects.filter(user=user).values("case_id"))
+
+
+def page_of_cases(qs: QuerySet[Case], *, sort: str, number, user, per_page: int = 50):
+    """One page of a case list. The page's 50 ids are found first, on the plain visible
+    queryset; only those rows then get what a row shows (next due date, children returning,
+    caseworkers): computing that for every visible case before sorting would cost the
+    database a scan of the whole list."""
+    from django.core.paginator import Paginator
+
+    ordered = sort_cases(qs, sort)
+    if sort in ("due", "-due"):
+        ordered = ordered.annotate(next_due=_next_due())
+    page = Paginator(ordered.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = {c.pk: c for c in annotate_rows(qs.filter(pk__in=ids), user=user)}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
+def _next_due():
+    return Subquery(
+        Task.objects.filter(case=OuterRef("pk"), status=Task.Status.OPEN)
+        .order_by("due_on")
+        .values("due_on")[:1]
     )
 
 

@@ -50,8 +50,7 @@ def case_list(request):
     sort = request.GET.get("sort") or queries.DEFAULT_SORT
     if sort not in queries.SORTS:
         sort = queries.DEFAULT_SORT
-    qs = queries.sort_cases(queries.annotate_rows(qs, user=user), sort)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = queries.page_of_cases(qs, sort=sort, number=request.GET.get("page"), user=user)
     _prepare_rows(page.object_list)
     applied = _applied_filters(request, form, filters)
     context = {
