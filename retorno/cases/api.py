@@ -410,6 +410,11 @@ class CaseListQuery(serializers.Serializer):
     )
     overdue = serializers.BooleanField(required=False, help_text="Only cases with overdue tasks")
     mine = serializers.BooleanField(required=False, help_text="Only cases assigned to me")
+    handed_over = serializers.BooleanField(
+        required=False,
+        help_text="Also the cases your desk handed over and may still read (access: summary); "
+        "always included in a search",
+    )
     cycle = serializers.UUIDField(required=False)
     search = serializers.CharField(
         required=False,
@@ -669,7 +674,10 @@ class CaseCollection(CaseAPIView):
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
         user = request.user
-        cases = access.case_summaries_visible_to(user)
+        if filters.pop("handed_over", False) or filters.get("search"):
+            cases = access.case_summaries_visible_to(user)
+        else:
+            cases = access.cases_visible_to(user)
         cycle = filters.pop("cycle", None)
         if cycle is not None:
             cases = cases.filter(cycle__public_id=cycle)

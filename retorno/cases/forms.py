@@ -881,6 +881,11 @@ class CaseFilterForm(forms.Form):
         label=_("Cycle"), queryset=Cycle.objects.none(), required=False, empty_label=_("Any cycle")
     )
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
+    handed_over = forms.BooleanField(
+        label=_("Also cases we handed over (summary only)"),
+        required=False,
+        help_text=_("Cases now owned by a national desk that your desk can still read"),
+    )
     priority = forms.BooleanField(label=_("High priority only"), required=False)
     mine = forms.BooleanField(label=pgettext_lazy("cases", "Assigned to me"), required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)

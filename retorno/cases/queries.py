@@ -99,7 +99,13 @@ def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
         condition |= Q(person__in=matching_persons(text).values("pk"))
     elif ids:
         condition |= Q(person_id__in=ids)
-    return qs.filter(condition)
+    # Then the cases of those persons (by the person and reference indexes), and only then
+    # the visibility rule on that short list.
+    candidates = Case.objects.filter(condition).values_list("pk", flat=True)
+    case_ids = list(candidates[: SEARCH_ID_LIMIT + 1])
+    if len(case_ids) > SEARCH_ID_LIMIT:
+        return qs.filter(pk__in=candidates)
+    return qs.filter(pk__in=case_ids)
 
 
 def filter_cases(qs: QuerySet[Case], data: dict, *, user=None) -> QuerySet[Case]:
@@ -188,20 +194,20 @@ def counts_by_phase(qs: QuerySet[Case]) -> dict[str, int]:
     return counts
 
 
-def tasks_due(qs: QuerySet[Task], *, user, within_days: int = 7) -> QuerySet[Task]:
-    """Open tasks of the user due within the next week or overdue, most urgent first.
+def tasks_due(cases: QuerySet[Case], *, user, within_days: int = 7) -> list[Task]:
+    """Open tasks of the user due within the next week or overdue, most urgent first, on the
+    visible `cases`.
 
-    The user's own open tasks come first from their index (a handful), and only those are
-    checked against the visible ones."""
+    The user's own open tasks come first from their index (a handful); only their cases are
+    then checked against the visible ones, by primary key."""
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    candidates = list(
+    tasks = list(
         Task.objects.filter(assignee=user, status=Task.Status.OPEN, due_on__lte=horizon)
-        .order_by("due_on", "pk")
-        .values_list("pk", flat=True)[:500]
+        .select_related("case", "case__person")
+        .order_by("due_on", "pk")[:200]
     )
-    return (
-        qs.filter(pk__in=candidates).select_related("case", "case__person").order_by("due_on", "pk")
-    )
+    visible = set(cases.filter(pk__in={t.case_id for t in tasks}).values_list("pk", flat=True))
+    return [t for t in tasks if t.case_id in visible]
 
 
 def assigned_cases(qs: QuerySet[Case], *, user) -> QuerySet[Case]:

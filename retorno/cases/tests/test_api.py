@@ -760,7 +760,9 @@ def test_the_whole_handover_through_the_api(api_as, personas):
     assert [r["access"] for r in lucia.get(f"{API}/cases/").json()["results"]] == ["full"]
     summary = ana.get(f"{API}/cases/{case.public_id}/").json()
     assert summary["access"] == "summary" and summary["owning_desk"]["code"] == "LIM"
-    assert [r["access"] for r in ana.get(f"{API}/cases/").json()["results"]] == ["summary"]
+    assert ana.get(f"{API}/cases/").json()["results"] == []  # her desk's own cases only
+    handed = ana.get(f"{API}/cases/", {"handed_over": "true"}).json()["results"]
+    assert [r["access"] for r in handed] == ["summary"]
     assert ana.get(f"{API}/cases/{case.public_id}/journal/").status_code == 404
     forbidden = ana.post(
         f"{API}/cases/{case.public_id}/phase/", {"phase": "reintegration"}, format="json"
