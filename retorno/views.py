@@ -39,8 +39,7 @@ def my_work(user) -> dict:
         .select_related("case", "from_desk")
         .order_by("sent_at")[:20]
     )
-    mine = case_queries.assigned_cases(case_access.cases_visible_to(user), user=user)
-    my_counts = case_queries.counts_by_phase(mine)
+    my_counts = case_queries.assigned_counts_by_phase(user)
     desk_counts = None
     if user.can(Capability.MANAGE_CASES):
         desk_counts = case_queries.counts_by_phase(case_access.cases_visible_to(user))

@@ -210,9 +210,22 @@ def tasks_due(cases: QuerySet[Case], *, user, within_days: int = 7) -> list[Task
     return [t for t in tasks if t.case_id in visible]
 
 
-def assigned_cases(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
-    """The visible cases the user is assigned to, found from the user's assignments."""
-    return qs.filter(pk__in=Assignment.objects.filter(user=user).values("case_id"))
+def assigned_counts_by_phase(user) -> dict[str, int]:
+    """How many cases of each phase the user is assigned to at their desk, counted from the
+    user's assignments (an assigned caseworker sees the case, sensitive or not, while the desk
+    owns it: the rule of cases.access)."""
+    desk = getattr(user, "organisation", None)
+    counts = dict.fromkeys(Phase.values, 0)
+    if desk is None:
+        return counts
+    rows = (
+        Assignment.objects.filter(user=user, case__owning_desk=desk)
+        .values("case__phase")
+        .annotate(n=Count("case_id"))
+    )
+    for row in rows:
+        counts[row["case__phase"]] = row["n"]
+    return counts
 
 
 def page_of_cases(qs: QuerySet[Case], *, sort: str, number, user, per_page: int = 50):

@@ -346,7 +346,9 @@ def test_two_people_changing_a_case_at_once_cannot_overwrite_each_other(as_user,
 
 def test_cases_handed_over_show_when_asked_for(as_user, personas):
     handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
-    case = actions.accept_handover(handover, actor=acting(personas.mateo), caseworker=personas.lucia)
+    case = actions.accept_handover(
+        handover, actor=acting(personas.mateo), caseworker=personas.lucia
+    )
     client = as_user(personas.ana)
     assert case.reference not in client.get(reverse("cases:list")).content.decode()
     page = client.get(reverse("cases:list"), {"handed_over": "on"}).content.decode()
