@@ -51,38 +51,55 @@ def _has_fts(connection) -> bool:
     return cached
 
 
-def matching_persons(text: str):
-    """Persons a free-text search names: by the desk's own reference, a document number, or
-    the name (accents, case and word order ignored). Each branch is an index lookup: the
-    compact document number, the reference, and the name through a trigram index (GIN on
-    PostgreSQL, FTS5 on SQLite)."""
+def matching_person_ids(text: str, *, limit: int) -> list[int] | None:
+    """Ids of the persons a free-text search names: by the desk's own reference, a document
+    number, or the name (accents, case and word order ignored). Each branch is its own index
+    lookup (the reference, the compact document number, the name through a trigram index: GIN
+    on PostgreSQL, FTS5 on SQLite), run separately so no database plans them as one scan.
+    None when the name matches more than `limit` persons (search_cases then uses a subquery)."""
+
+    from retorno.cases.models import Person
+
+    ids = set(Person.objects.filter(desk_reference=text).order_by().values_list("pk", flat=True))
+    compact = matching.normalise_document(text)
+    if len(compact) >= 4 and sum(c.isdigit() for c in compact) * 2 >= len(compact):
+        ids.update(
+            IdentityDocument.objects.filter(number_compact=compact)
+            .order_by()
+            .values_list("person_id", flat=True)
+        )
+    names = name_search(text)
+    if names is not None:
+        found = list(names.order_by().values_list("pk", flat=True)[: limit + 1])
+        if len(found) > limit:
+            return None
+        ids.update(found)
+    return sorted(ids)
+
+
+def name_search(text: str):
+    """Persons whose normalised name contains every word of `text` that has no digit ("118
+    718 889" is a number, not a name); None when there is no such word."""
     from django.db import connection
     from django.db.models.expressions import RawSQL
 
     from retorno.cases.models import Person
 
-    persons = Q(desk_reference=text)
-    compact = matching.normalise_document(text)
-    if len(compact) >= 4 and sum(c.isdigit() for c in compact) * 2 >= len(compact):
-        persons |= Q(
-            pk__in=IdentityDocument.objects.filter(number_compact=compact).values("person_id")
-        )
-    # Name tokens are the words with no digit: "118 718 889" is a number, not a name.
     tokens = [t for t in matching.normalise_text(text).split() if not any(c.isdigit() for c in t)]
-    if tokens:
-        by_name = Q()
-        for token in tokens:
-            if _has_fts(connection) and len(token) >= 3:
-                by_name &= Q(
-                    pk__in=RawSQL(
-                        "SELECT rowid FROM cases_person_fts WHERE search_name LIKE %s",
-                        [f"%{token}%"],
-                    )
+    if not tokens:
+        return None
+    by_name = Q()
+    for token in tokens:
+        if _has_fts(connection) and len(token) >= 3:
+            by_name &= Q(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM cases_person_fts WHERE search_name LIKE %s",
+                    [f"%{token}%"],
                 )
-            else:
-                by_name &= Q(search_name__contains=token)
-        persons |= by_name
-    return Person.objects.filter(persons)
+            )
+        else:
+            by_name &= Q(search_name__contains=token)
+    return Person.objects.filter(by_name)
 
 
 def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -93,15 +110,16 @@ def search_cases(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
     text = (text or "").strip()
     if not text:
         return qs
-    ids = list(matching_persons(text).values_list("pk", flat=True)[: SEARCH_ID_LIMIT + 1])
+    ids = matching_person_ids(text, limit=SEARCH_ID_LIMIT)
     condition = Q(reference=text.upper())
-    if len(ids) > SEARCH_ID_LIMIT:
-        condition |= Q(person__in=matching_persons(text).values("pk"))
+    if ids is None:
+        names = name_search(text)
+        condition |= Q(person__in=names.order_by().values("pk"))
     elif ids:
         condition |= Q(person_id__in=ids)
     # Then the cases of those persons (by the person and reference indexes), and only then
     # the visibility rule on that short list.
-    candidates = Case.objects.filter(condition).values_list("pk", flat=True)
+    candidates = Case.objects.filter(condition).order_by().values_list("pk", flat=True)
     case_ids = list(candidates[: SEARCH_ID_LIMIT + 1])
     if len(case_ids) > SEARCH_ID_LIMIT:
         return qs.filter(pk__in=candidates)
