@@ -87,19 +87,29 @@ def _visible_for_list(user, filters, search_text):
 
 def _prepare_rows(cases) -> None:
     """What each row shows, computed once per page rather than in template tags per cell."""
+    from django.utils import timezone
+    from django.utils.dates import MONTHS_3
     from django_countries import countries
 
     names = {}
     phase_labels = {code: str(label) for code, label in Phase.choices}
+    months = {n: str(name).capitalize() for n, name in MONTHS_3.items()}
+
+    def short(day):  # "3 Jun 2026", as the |date:"j M Y" filter writes it, without its cost
+        return f"{day.day} {months[day.month]} {day.year}"
+
     for case in cases:
+        case.updated_label = short(timezone.localtime(case.updated_at).date())
+        case.next_due_label = short(case.next_due) if case.next_due else ""
         code = case.person.return_country.code
         if code and code not in names:
             names[code] = countries.name(code)
         case.return_country_name = names.get(code, "")
         case.phase_label = phase_labels[case.phase]
-        case.caseworker_names = ", ".join(
-            a.user.get_full_name() or a.user.username for a in case.assignments.all()
-        )
+        if not hasattr(case, "caseworker_names"):
+            case.caseworker_names = ", ".join(
+                a.user.get_full_name() or a.user.username for a in case.assignments.all()
+            )
 
 
 def _today():

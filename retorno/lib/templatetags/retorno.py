@@ -40,8 +40,10 @@ def field(bound_field, hint_html="", wide=False, optional_label=True):
         css += " is-invalid"
     if css:
         attrs["class"] = f"{existing} {css}".strip()
-    # Choices render option by option with Bootstrap's form-check markup in includes/field.html.
+    # Choices render option by option with Bootstrap's form-check markup in includes/field.html,
+    # from plain values: a BoundField's subwidgets are costly, and list filters have dozens.
     rendered = None if kind == "choices" else bound_field.as_widget(attrs=attrs)
+    options = _options(bound_field, widget) if kind == "choices" else None
     return {
         "f": bound_field,
         "kind": kind,
@@ -50,7 +52,33 @@ def field(bound_field, hint_html="", wide=False, optional_label=True):
         "describedby": attrs.get("aria-describedby", ""),
         "wide": wide,
         "optional_label": optional_label,
+        "options": options,
     }
+
+
+def _options(bound_field, widget) -> list[dict]:
+    # As Django's choice widgets read a value: for a single choice, nothing means "".
+    value = bound_field.value()
+    multiple = isinstance(widget, forms.CheckboxSelectMultiple)
+    if value is None:
+        value = [] if multiple else [""]
+    values = value if isinstance(value, list | tuple) else [value]
+    selected = {"" if v is None else str(v) for v in values}
+    input_type = "checkbox" if multiple else "radio"
+    options = []
+    for index, (choice_value, label) in enumerate(bound_field.field.choices):
+        if hasattr(choice_value, "value"):  # a ModelChoiceIteratorValue
+            choice_value = choice_value.value
+        options.append(
+            {
+                "value": "" if choice_value is None else choice_value,
+                "label": label,
+                "id": f"{bound_field.auto_id}_{index}",
+                "checked": str(choice_value if choice_value is not None else "") in selected,
+                "type": input_type,
+            }
+        )
+    return options
 
 
 @register.inclusion_tag("includes/error_summary.html")
