@@ -16,6 +16,9 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Two-factor is required per role in production; the tests that check it switch it on.
     settings.RETORNO_MFA_REQUIRED_ROLES = []
+    from retorno.cases.forms import _FILTER_CHOICES
+
+    _FILTER_CHOICES.clear()  # choices kept a minute per process must not cross tests
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

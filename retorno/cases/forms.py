@@ -862,24 +862,17 @@ class CaseFilterForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    caseworker = forms.ModelChoiceField(
-        label=_("Caseworker"), queryset=User.objects.none(), required=False, empty_label=_("Anyone")
-    )
-    desk = forms.ModelMultipleChoiceField(
+    # Choices as plain values, kept a minute (filter_choices): a list page should not build
+    # the desk's users, desks, programmes and cycles as objects on every request.
+    caseworker = forms.TypedChoiceField(label=_("Caseworker"), required=False, coerce=int)
+    desk = forms.TypedMultipleChoiceField(
         label=_("Desk that owns the case"),
-        queryset=Organisation.objects.filter(kind__in=["european_desk", "national_desk"]),
         required=False,
+        coerce=int,
         widget=forms.CheckboxSelectMultiple,
     )
-    programme = forms.ModelChoiceField(
-        label=_("Programme"),
-        queryset=Programme.objects.none(),
-        required=False,
-        empty_label=_("Any programme"),
-    )
-    cycle = forms.ModelChoiceField(
-        label=_("Cycle"), queryset=Cycle.objects.none(), required=False, empty_label=_("Any cycle")
-    )
+    programme = forms.TypedChoiceField(label=_("Programme"), required=False, coerce=int)
+    cycle = forms.TypedChoiceField(label=_("Cycle"), required=False, coerce=int)
     overdue = forms.BooleanField(label=_("With overdue tasks"), required=False)
     handed_over = forms.BooleanField(
         label=_("Also cases we handed over (summary only)"),
@@ -893,13 +886,45 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, desk=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["return_country"].choices = country_choices(RETURN_COUNTRIES, blank=False)
-        self.fields["programme"].queryset = Programme.objects.order_by("name")
-        self.fields["cycle"].queryset = Cycle.objects.select_related("programme").order_by(
-            "-starts_on"
-        )
-        self.fields["desk"].label_from_instance = lambda o: o.name
-        if desk is not None:
-            self.fields["caseworker"].queryset = desk_staff(desk)
-            self.fields["caseworker"].label_from_instance = lambda u: (
-                u.get_full_name() or u.username
+        choices = filter_choices(desk)
+        self.fields["caseworker"].choices = [("", _("Anyone")), *choices["caseworker"]]
+        self.fields["desk"].choices = choices["desk"]
+        self.fields["programme"].choices = [("", _("Any programme")), *choices["programme"]]
+        self.fields["cycle"].choices = [("", _("Any cycle")), *choices["cycle"]]
+
+
+_FILTER_CHOICES: dict = {}
+FILTER_CHOICES_SECONDS = 60
+
+
+def filter_choices(desk) -> dict:
+    """The case list's filter choices for a desk, read once a minute per server process."""
+    import time
+
+    key = desk.pk if desk is not None else None
+    cached = _FILTER_CHOICES.get(key)
+    if cached is not None and time.monotonic() - cached[0] < FILTER_CHOICES_SECONDS:
+        return cached[1]
+    staff = []
+    if desk is not None:
+        for pk, first, last, username in desk_staff(desk).values_list(
+            "pk", "first_name", "last_name", "username"
+        ):
+            staff.append((pk, f"{first} {last}".strip() or username))
+    choices = {
+        "caseworker": staff,
+        "desk": list(
+            Organisation.objects.filter(kind__in=["european_desk", "national_desk"])
+            .order_by("name")
+            .values_list("pk", "name")
+        ),
+        "programme": list(Programme.objects.order_by("name").values_list("pk", "name")),
+        "cycle": [
+            (pk, f"{code} · {name}")
+            for pk, code, name in Cycle.objects.order_by("-starts_on").values_list(
+                "pk", "programme__code", "name"
             )
+        ],
+    }
+    _FILTER_CHOICES[key] = (time.monotonic(), choices)
+    return choices

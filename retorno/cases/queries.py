@@ -135,7 +135,7 @@ def filter_cases(qs: QuerySet[Case], data: dict, *, user=None) -> QuerySet[Case]
         qs = qs.filter(owning_desk__in=data["desk"])
     if data.get("caseworker"):
         qs = qs.filter(
-            Exists(Assignment.objects.filter(case=OuterRef("pk"), user=data["caseworker"]))
+            Exists(Assignment.objects.filter(case=OuterRef("pk"), user_id=data["caseworker"]))
         )
     if data.get("mine") and user is not None:
         qs = qs.filter(Exists(Assignment.objects.filter(case=OuterRef("pk"), user=user)))

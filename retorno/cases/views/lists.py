@@ -79,7 +79,7 @@ def _visible_for_list(user, filters, search_text):
     """The desk's own cases; the summaries of cases it handed over only when asked for, by
     the filter, a search or a choice of another desk. (Sorting both together costs the
     database a sort of every visible case; the desk's own come sorted from an index.)"""
-    other_desk = any(d.pk != user.organisation.pk for d in filters.get("desk") or [])
+    other_desk = any(pk != user.organisation.pk for pk in filters.get("desk") or [])
     if filters.get("handed_over") or search_text or other_desk:
         return access.case_summaries_visible_to(user)
     return access.cases_visible_to(user)
