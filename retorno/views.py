@@ -33,7 +33,7 @@ def my_work(user) -> dict:
     from retorno.cases.models import Phase
 
     today = timezone.localdate()
-    tasks = case_queries.tasks_due(case_access.cases_visible_to(user), user=user)[:20]
+    tasks, tasks_total = case_queries.tasks_due(case_access.cases_visible_to(user), user=user)
     handovers = list(
         case_access.handovers_waiting_for(user)
         .select_related("case", "from_desk")
@@ -82,6 +82,7 @@ def my_work(user) -> dict:
         "attention_referrals": overdue_referrals,
         "attention_approvals": approvals,
         "attention_tasks": tasks,
+        "attention_tasks_total": tasks_total,
         "attention_handovers": handovers,
         "phases": phases,
         "is_coordinator": user.can(Capability.MANAGE_CASES),

@@ -15,7 +15,7 @@ adds those they may only read the summary of.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from retorno.accounts.access import get_or_404
@@ -93,8 +93,13 @@ def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = F
     """The case, or 404. With summary=True a read-only summary view is enough; `case.access`
     then says which the user has. Writing needs full access and a role that works on cases."""
     if summary and not write:
-        case = get_or_404(case_summaries_visible_to(user).select_related(*CASE_RELATED), public_id)
-        case.access = FULL if cases_visible_to(user).filter(pk=case.pk).exists() else SUMMARY
+        full = _full_q(user)
+        qs = case_summaries_visible_to(user).select_related(*CASE_RELATED)
+        if full is not None:
+            # Which of the two the user has, in the same query.
+            qs = qs.annotate(full_access=ExpressionWrapper(full, output_field=BooleanField()))
+        case = get_or_404(qs, public_id)
+        case.access = FULL if case.full_access else SUMMARY
         return case
     case = get_or_404(cases_visible_to(user).select_related(*CASE_RELATED), public_id)
     case.access = FULL

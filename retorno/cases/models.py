@@ -343,7 +343,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owning_desk", "phase"], name="case_desk_phase"),
             models.Index(fields=["owning_desk", "-updated_at"], name="case_desk_updated"),
-            models.Index(fields=["owning_desk", "sensitive"], name="case_desk_sensitive"),
+            # Covers the visibility rule and the counts by phase (index-only on PostgreSQL).
+            models.Index(
+                fields=["owning_desk", "sensitive", "phase", "id"], name="case_desk_visibility"
+            ),
             models.Index(fields=["origin_desk", "transfer_consent"], name="case_origin_consent"),
         ]
 
@@ -378,6 +381,8 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "user"], name="assignment_unique"),
         ]
+        # A user's cases, read from the index alone (visibility, My work).
+        indexes = [models.Index(fields=["user", "case"], name="assignment_user_case")]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.user}"

@@ -61,8 +61,8 @@ def matching_person_ids(text: str, *, limit: int) -> list[int] | None:
     from retorno.cases.models import Person
 
     ids = set(Person.objects.filter(desk_reference=text).order_by().values_list("pk", flat=True))
-    compact = matching.normalise_document(text)
-    if len(compact) >= 4 and sum(c.isdigit() for c in compact) * 2 >= len(compact):
+    if _looks_like_document(text):
+        compact = matching.normalise_document(text)
         ids.update(
             IdentityDocument.objects.filter(number_compact=compact)
             .order_by()
@@ -77,17 +77,29 @@ def matching_person_ids(text: str, *, limit: int) -> list[int] | None:
     return sorted(ids)
 
 
+def _looks_like_document(text: str) -> bool:
+    compact = matching.normalise_document(text)
+    return len(compact) >= 4 and sum(c.isdigit() for c in compact) * 2 >= len(compact)
+
+
 def name_search(text: str):
     """Persons whose normalised name contains every word of `text` that has no digit ("118
-    718 889" is a number, not a name); None when there is no such word."""
+    718 889" is a number, not a name); None when there is no such word.
+
+    Words of one or two letters cannot use a trigram index. Beside a document number they
+    are its suffix ("3246941 LP", "4032550 CB") and are left out; with a longer word they
+    only narrow what the longer word found."""
     from django.db import connection
     from django.db.models.expressions import RawSQL
 
     from retorno.cases.models import Person
 
     tokens = [t for t in matching.normalise_text(text).split() if not any(c.isdigit() for c in t)]
+    if _looks_like_document(text):
+        tokens = [t for t in tokens if len(t) >= 3]
     if not tokens:
         return None
+    tokens.sort(key=len, reverse=True)  # the most selective words first
     by_name = Q()
     for token in tokens:
         if _has_fts(connection) and len(token) >= 3:
@@ -212,20 +224,29 @@ def counts_by_phase(qs: QuerySet[Case]) -> dict[str, int]:
     return counts
 
 
-def tasks_due(cases: QuerySet[Case], *, user, within_days: int = 7) -> list[Task]:
-    """Open tasks of the user due within the next week or overdue, most urgent first, on the
-    visible `cases`.
+def tasks_due(
+    cases: QuerySet[Case], *, user, within_days: int = 7, limit: int = 20
+) -> tuple[list[Task], int]:
+    """Open tasks of the user due within the next week or overdue, on the visible `cases`:
+    the `limit` most urgent, and how many there are in all (up to 500).
 
-    The user's own open tasks come first from their index (a handful); only their cases are
-    then checked against the visible ones, by primary key."""
+    The user's own open tasks come first from their index, as bare ids; only their cases are
+    then checked against the visible ones, by primary key, and only the tasks shown are read."""
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    tasks = list(
+    due = list(
         Task.objects.filter(assignee=user, status=Task.Status.OPEN, due_on__lte=horizon)
-        .select_related("case", "case__person")
-        .order_by("due_on", "pk")[:200]
+        .order_by("due_on", "pk")
+        .values_list("pk", "case_id")[:500]
     )
-    visible = set(cases.filter(pk__in={t.case_id for t in tasks}).values_list("pk", flat=True))
-    return [t for t in tasks if t.case_id in visible]
+    visible = set(cases.filter(pk__in={case_id for _, case_id in due}).values_list("pk", flat=True))
+    ids = [pk for pk, case_id in due if case_id in visible]
+    shown = (
+        Task.objects.filter(pk__in=ids[:limit])
+        .select_related("case")
+        .only("title", "due_on", "case__public_id", "case__reference")
+        .order_by("due_on", "pk")
+    )
+    return list(shown), len(ids)
 
 
 def assigned_counts_by_phase(user) -> dict[str, int]:
@@ -258,7 +279,8 @@ def page_of_cases(qs: QuerySet[Case], *, sort: str, number, user, per_page: int 
         ordered = ordered.annotate(next_due=_next_due())
     page = Paginator(ordered.values_list("pk", flat=True), per_page).get_page(number)
     ids = list(page.object_list)
-    rows = annotate_rows(qs.filter(pk__in=ids), user=user).only(*ROW_FIELDS)
+    # The ids come from the visible queryset above: the rows need not test visibility again.
+    rows = annotate_rows(Case.objects.filter(pk__in=ids), user=user).only(*ROW_FIELDS)
     rows = {c.pk: c for c in rows.prefetch_related(None)}
     # The caseworkers' names as plain values: no user objects to build for a list.
     names: dict[int, list[str]] = {}

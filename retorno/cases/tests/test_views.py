@@ -179,6 +179,21 @@ def test_the_case_list_finds_a_document_number_in_any_format(as_user, personas):
     assert "Cases (1)" in page
 
 
+def test_a_document_number_with_a_letter_suffix_is_not_read_as_a_name(as_user, personas):
+    register(
+        personas.ana,
+        nationality="BO",
+        return_country="BO",
+        documents=[{"type": "national_id", "number": "4032550 CB", "issuing_country": "BO"}],
+    )
+    register(personas.ana, given_names="Rosa", first_surname="McBride", second_surname="")
+    client = as_user(personas.ana)
+    page = client.get(
+        client.post(reverse("cases:list"), {"q": "4032550 cb"})["Location"]
+    ).content.decode()
+    assert "Cases (1)" in page and "Quispe Huamán, María" in page and "McBride" not in page
+
+
 def test_the_case_list_filters_and_sorts(as_user, personas):
     first = register(personas.ana)
     consent(first, personas.ana)
@@ -238,6 +253,42 @@ def test_my_work_shows_tasks_handovers_and_my_cases(as_user, personas):
     page = as_user(personas.mateo).get("/").content.decode()
     assert "1 handover waiting for your desk" in page
     assert "Handovers <span" in page  # the badge in the navigation
+
+
+def test_my_work_lists_the_most_urgent_tasks_and_counts_only_visible_ones(
+    as_user, personas, django_assert_max_num_queries
+):
+    client = as_user(personas.lucia)
+    today = timezone.localdate()
+
+    def case_with_task(n):
+        case = register(personas.lucia, given_names=f"Persona {n}")
+        actions.create_task(
+            case,
+            actor=acting(personas.lucia),
+            title=f"Task number {n:02d}",
+            assignee=personas.lucia,
+            due_on=today - datetime.timedelta(days=30 - n),
+        )
+        return case
+
+    case_with_task(0)
+    client.get("/")
+    with django_assert_max_num_queries(60) as baseline:
+        client.get("/")
+    cases = [case_with_task(n) for n in range(1, 23)]
+    # A case that becomes sensitive and is no longer Lucía's: her task on it no longer exists
+    # for her.
+    hidden = cases[0]
+    actions.record_vulnerability(hidden, actor=acting(personas.lucia), categories=["gbv"])
+    actions.unassign_caseworker(hidden, actor=acting(personas.mateo), user=personas.lucia)
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        page = client.get("/").content.decode()
+    assert "22 of your tasks are overdue or due within a week" in page
+    assert "Task number 00" in page and "Task number 01" not in page
+    # The 20 most urgent: 00 and 02 to 20.
+    assert "Task number 20" in page and "Task number 21" not in page
+    assert page.index("Task number 00") < page.index("Task number 02")
 
 
 def test_the_handover_flow_through_the_pages(as_user, personas):

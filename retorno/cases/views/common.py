@@ -47,11 +47,17 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
     children = sum(h["n"] for h in household if h["relationship"] == "child")
     others = sum(h["n"] for h in household if h["relationship"] != "child")
     caseworkers = [a.user for a in case.assignments.select_related("user").order_by("assigned_at")]
-    pending = (
+    # The latest handover; a pending one is always the latest (one at a time).
+    latest_handover = (
         access.of_case(case, Handover, summary_ok=True)
-        .filter(status=Handover.Status.PENDING)
-        .select_related("to_desk")
+        .select_related("from_desk", "to_desk")
+        .order_by("-sent_at", "-pk")
         .first()
+    )
+    pending = (
+        latest_handover
+        if latest_handover is not None and latest_handover.status == Handover.Status.PENDING
+        else None
     )
     is_owner = case.access == access.FULL and case.owning_desk_id == user.organisation.pk
     overdue = (
@@ -84,6 +90,7 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
         "other_members": others,
         "caseworkers": caseworkers,
         "pending_handover": pending,
+        "latest_handover": latest_handover,
         "is_owner": is_owner and case.access == access.FULL,
         "is_coordinator": user.can(Capability.MANAGE_CASES),
         "overdue_tasks": overdue,

@@ -25,7 +25,6 @@ from retorno.cases.forms import (
 )
 from retorno.cases.models import (
     Consent,
-    Handover,
     HouseholdMember,
     NeedsAssessment,
     Phase,
@@ -64,8 +63,7 @@ def summary(request, case_id):
     case = access.get_case_for_user(request.user, case_id, summary=True)
     context = case_context(request, case, "summary")
     if case.access == access.SUMMARY:
-        handover = access.of_case(case, Handover, summary_ok=True).order_by("-sent_at").first()
-        context.update({"handover": handover})
+        context.update({"handover": context["latest_handover"]})
         return render(request, "cases/summary_readonly.html", context)
     assessments = list(access.of_case(case, NeedsAssessment).order_by("-assessed_on", "-pk")[:2])
     latest = assessments[0] if assessments else None
@@ -83,20 +81,15 @@ def summary(request, case_id):
                     "change": None if before is None else now - before,
                 }
             )
-    consents = {}
-    for consent in (
+    every_consent = list(
         access.of_case(case, Consent)
         .select_related("partner")
         .order_by("decided_on", "recorded_at", "pk")
-    ):
-        key = (consent.purpose, consent.partner_id)
-        consents[key] = consent
-    handover = (
-        access.of_case(case, Handover)
-        .select_related("from_desk", "to_desk")
-        .order_by("-sent_at")
-        .first()
     )
+    consents = {}
+    for consent in every_consent:
+        consents[(consent.purpose, consent.partner_id)] = consent
+    handover = context["latest_handover"]
     context.update(
         {
             "latest_assessment": latest,
@@ -114,17 +107,19 @@ def summary(request, case_id):
             "receiving": handover is not None
             and handover.to_desk_id == request.user.organisation.pk,
             "today": timezone.localdate(),
-            "phase_choices": _phase_choices(case),
-            "transfer_consent": actions.consent_in_force(case, Consent.Purpose.TRANSFER),
+            "phase_choices": _phase_choices(case, consents=every_consent),
+            "transfer_consent": actions.consent_in_force(
+                case, Consent.Purpose.TRANSFER, consents=every_consent
+            ),
         }
     )
     return render(request, "cases/summary.html", context)
 
 
-def _phase_choices(case):
+def _phase_choices(case, *, consents=None):
     choices = []
     for phase in actions.TRANSITIONS.get(case.phase, set()):
-        problem = actions.phase_problem(case, phase)
+        problem = actions.phase_problem(case, phase, consents=consents)
         choices.append((phase, Phase(phase).label, problem))
     return sorted(choices, key=lambda c: list(Phase.values).index(c[0]))
 
