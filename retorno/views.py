@@ -33,7 +33,7 @@ def my_work(user) -> dict:
     from retorno.cases.models import Phase
 
     today = timezone.localdate()
-    tasks, tasks_total = case_queries.tasks_due(case_access.cases_visible_to(user), user=user)
+    tasks, tasks_total = case_queries.tasks_due(user=user)
     handovers = list(
         case_access.handovers_waiting_for(user)
         .select_related("case", "from_desk")

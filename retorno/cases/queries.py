@@ -17,6 +17,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from retorno.cases import matching
+from retorno.cases.access import visible_case_ids
 from retorno.cases.models import Assignment, Case, HouseholdMember, IdentityDocument, Phase, Task
 
 SORTS = {
@@ -224,11 +225,9 @@ def counts_by_phase(qs: QuerySet[Case]) -> dict[str, int]:
     return counts
 
 
-def tasks_due(
-    cases: QuerySet[Case], *, user, within_days: int = 7, limit: int = 20
-) -> tuple[list[Task], int]:
-    """Open tasks of the user due within the next week or overdue, on the visible `cases`:
-    the `limit` most urgent, and how many there are in all (up to 500).
+def tasks_due(*, user, within_days: int = 7, limit: int = 20) -> tuple[list[Task], int]:
+    """Open tasks of the user due within the next week or overdue, on the cases the user
+    works on: the `limit` most urgent, and how many there are in all (up to 500).
 
     The user's own open tasks come first from their index, as bare ids; only their cases are
     then checked against the visible ones, by primary key, and only the tasks shown are read."""
@@ -238,7 +237,7 @@ def tasks_due(
         .order_by("due_on", "pk")
         .values_list("pk", "case_id")[:500]
     )
-    visible = set(cases.filter(pk__in={case_id for _, case_id in due}).values_list("pk", flat=True))
+    visible = visible_case_ids(user, {case_id for _, case_id in due})
     ids = [pk for pk, case_id in due if case_id in visible]
     shown = (
         Task.objects.filter(pk__in=ids[:limit])

@@ -175,3 +175,34 @@ def test_the_records_of_a_case_open_only_through_full_access(personas):
     assert access.of_case(summary, type(handover), summary_ok=True).count() == 1
     with pytest.raises(Http404):
         access.of_case(case, Consent)  # not obtained through the access policy
+
+
+def test_visible_case_ids_agrees_with_the_visible_cases(personas):
+    plain = register(personas.ana)
+    sensitive = register(personas.ana, given_names="Rosa")
+    actions.record_vulnerability(sensitive, actor=acting(personas.ana), categories=["gbv"])
+    handover = handed_over(
+        register(personas.ana, given_names="Ines"), personas.ana, personas.org("LIM")
+    )
+    moved = actions.accept_handover(
+        handover, actor=acting(personas.mateo), caseworker=personas.lucia
+    )
+    madrid = register(personas.dario)
+    ids = {plain.pk, sensitive.pk, moved.pk, madrid.pk, 10**9}
+    expected = {
+        "ana": {plain.pk, sensitive.pk},
+        "bruno": {plain.pk, sensitive.pk},
+        "lucia": {moved.pk},
+        "dario": {madrid.pk},
+        "carla": set(),
+    }
+    for name, cases in expected.items():
+        user = acting(personas[name])
+        assert access.visible_case_ids(user, ids) == cases, name
+        assert (
+            set(access.cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+            == cases
+        )
+    # A caseworker of Milan who is not assigned does not see the sensitive case.
+    actions.unassign_caseworker(sensitive, actor=acting(personas.bruno), user=personas.ana)
+    assert access.visible_case_ids(acting(personas.ana), ids) == {plain.pk}
