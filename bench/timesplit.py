@@ -268,7 +268,9 @@ def main(argv=None) -> int:
         if profiler:
             buffer = io.StringIO()
             stats = pstats.Stats(profiler, stream=buffer)
-            stats.sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_TOP", "25")))
+            stats.sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(
+                int(os.environ.get("BENCH_TOP", "25"))
+            )
             details.append(buffer.getvalue())
     legend = "(ms a request; db + compile + rows + template + other = ms/req)"
     text = "\n".join([*lines, *table, "", legend])
