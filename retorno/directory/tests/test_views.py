@@ -393,3 +393,30 @@ def test_a_location_kept_from_the_public_has_no_address_to_show(as_user, persona
     missing_city = client.post(url, {**data, "city": ""})
     assert missing_city.status_code == 422
     assert "Enter the city" in missing_city.content.decode()
+
+
+@pytest.mark.parametrize("part", ["program", "location"])
+def test_a_programme_or_location_is_changed_and_a_stale_save_is_refused(
+    as_user, personas, peru, part
+):
+    obj = peru[part]
+    client = as_user(personas.mateo)
+    url = reverse(f"directory:{part}_edit", args=[obj.public_id])
+    page = client.get(url).content.decode()
+    assert f"Change {obj.name}" in page
+    data = {"text_language": "es", "name": "Nuevo nombre", "version": obj.version}
+    if part == "location":
+        data.update({"location_type": "physical", "city": "Lima"})
+    saved = client.post(url, data)
+    assert saved.status_code == 302
+    assert saved["Location"] == reverse("directory:organization", args=[peru["org"].public_id])
+    obj.refresh_from_db()
+    assert obj.name == "Nuevo nombre"
+    # A second person saves from the page as it was before the first save.
+    stale = client.post(url, {**data, "name": "Otro nombre"})
+    body = stale.content.decode()
+    assert stale.status_code == 422
+    assert "What changed meanwhile" in body
+    assert 'value="Otro nombre"' in body
+    obj.refresh_from_db()
+    assert obj.name == "Nuevo nombre"

@@ -273,51 +273,48 @@ def _active_page(request, obj, *, set_active, back: str, deactivate_text: str):
 PROGRAM_GROUPS = [(None, ("name", "alternate_name")), ("texts", ("description",))]
 
 
-@reader_required
-@require_http_methods(["GET", "POST"])
-def program_create(request, organization_id):
+def _part_create(request, organization_id, *, form_class, create, groups, texts):
+    """Add a programme or a location to an organisation, then back to the organisation."""
     organization = access.get_organization_for_user(request.user, organization_id, write=True)
     language = _language(request, organization)
-    form = ProgramForm(request.POST or None, initial=ProgramForm.initial_for(None, language))
+    form = form_class(request.POST or None, initial=form_class.initial_for(None, language))
     if request.method == "POST" and form.is_valid():
         try:
-            actions.create_program(organization, actor=request.user, **form.action_fields(None))
+            create(organization, actor=request.user, **form.action_fields(None))
         except ActionError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("The public programme is added."))
+            messages.success(request, texts["done"])
             return redirect("directory:organization", organization_id=organization.public_id)
     return _form_page(
         request,
         {
             "form": form,
-            "title": _("Add a public programme or policy"),
+            "title": texts["title"],
             "intro": organization.name,
-            "groups": PROGRAM_GROUPS,
-            "submit": _("Add programme"),
+            "groups": groups,
+            "submit": texts["submit"],
             "cancel_url": reverse("directory:organization", args=[organization.public_id]),
         },
     )
 
 
-@reader_required
-@require_http_methods(["GET", "POST"])
-def program_edit(request, program_id):
-    program = access.get_program_for_user(request.user, program_id, write=True)
-    organization = program.organization
-    language = _language(request, program)
-    form = ProgramForm(request.POST or None, initial=ProgramForm.initial_for(program, language))
+def _part_edit(request, part, *, form_class, update, groups, model_label):
+    """Change an organisation's programme or location; an edit conflict keeps what was typed."""
+    organization = part.organization
+    language = _language(request, part)
+    form = form_class(request.POST or None, initial=form_class.initial_for(part, language))
     conflicts = []
     if request.method == "POST" and form.is_valid():
         conflicts = _save(
             request,
             form,
-            program,
-            lambda expected: actions.update_program(
-                program,
+            part,
+            lambda expected: update(
+                part,
                 actor=request.user,
                 expected_version=expected,
-                **form.action_fields(program),
+                **form.action_fields(part),
             ),
             done=_("The changes are saved."),
         )
@@ -327,14 +324,45 @@ def program_edit(request, program_id):
         request,
         {
             "form": form,
-            "title": _("Change %(name)s") % {"name": program.name},
+            "title": _("Change %(name)s") % {"name": part.name},
             "intro": organization.name,
-            "groups": PROGRAM_GROUPS,
+            "groups": groups,
             "submit": _("Save changes"),
             "cancel_url": reverse("directory:organization", args=[organization.public_id]),
             "conflicts": conflicts,
-            "model_label": "directory.program",
+            "model_label": model_label,
         },
+    )
+
+
+@reader_required
+@require_http_methods(["GET", "POST"])
+def program_create(request, organization_id):
+    return _part_create(
+        request,
+        organization_id,
+        form_class=ProgramForm,
+        create=actions.create_program,
+        groups=PROGRAM_GROUPS,
+        texts={
+            "title": _("Add a public programme or policy"),
+            "submit": _("Add programme"),
+            "done": _("The public programme is added."),
+        },
+    )
+
+
+@reader_required
+@require_http_methods(["GET", "POST"])
+def program_edit(request, program_id):
+    program = access.get_program_for_user(request.user, program_id, write=True)
+    return _part_edit(
+        request,
+        program,
+        form_class=ProgramForm,
+        update=actions.update_program,
+        groups=PROGRAM_GROUPS,
+        model_label="directory.program",
     )
 
 
@@ -462,26 +490,16 @@ LOCATION_GROUPS = [
 @reader_required
 @require_http_methods(["GET", "POST"])
 def location_create(request, organization_id):
-    organization = access.get_organization_for_user(request.user, organization_id, write=True)
-    language = _language(request, organization)
-    form = LocationForm(request.POST or None, initial=LocationForm.initial_for(None, language))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.create_location(organization, actor=request.user, **form.action_fields(None))
-        except ActionError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _("The location is added."))
-            return redirect("directory:organization", organization_id=organization.public_id)
-    return _form_page(
+    return _part_create(
         request,
-        {
-            "form": form,
+        organization_id,
+        form_class=LocationForm,
+        create=actions.create_location,
+        groups=LOCATION_GROUPS,
+        texts={
             "title": _("Add a location"),
-            "intro": organization.name,
-            "groups": LOCATION_GROUPS,
             "submit": _("Add location"),
-            "cancel_url": reverse("directory:organization", args=[organization.public_id]),
+            "done": _("The location is added."),
         },
     )
 
@@ -490,37 +508,13 @@ def location_create(request, organization_id):
 @require_http_methods(["GET", "POST"])
 def location_edit(request, location_id):
     location = access.get_location_for_user(request.user, location_id, write=True)
-    organization = location.organization
-    language = _language(request, location)
-    form = LocationForm(request.POST or None, initial=LocationForm.initial_for(location, language))
-    conflicts = []
-    if request.method == "POST" and form.is_valid():
-        conflicts = _save(
-            request,
-            form,
-            location,
-            lambda expected: actions.update_location(
-                location,
-                actor=request.user,
-                expected_version=expected,
-                **form.action_fields(location),
-            ),
-            done=_("The changes are saved."),
-        )
-        if conflicts is None:
-            return redirect("directory:organization", organization_id=organization.public_id)
-    return _form_page(
+    return _part_edit(
         request,
-        {
-            "form": form,
-            "title": _("Change %(name)s") % {"name": location.name},
-            "intro": organization.name,
-            "groups": LOCATION_GROUPS,
-            "submit": _("Save changes"),
-            "cancel_url": reverse("directory:organization", args=[organization.public_id]),
-            "conflicts": conflicts,
-            "model_label": "directory.location",
-        },
+        location,
+        form_class=LocationForm,
+        update=actions.update_location,
+        groups=LOCATION_GROUPS,
+        model_label="directory.location",
     )
 
 
