@@ -95,8 +95,12 @@ BIRTH_DATE_GROUP = {
 }
 
 
-class PersonDetailsForm(DatePartsMixin, forms.Form):
+class PersonNameForm(DatePartsMixin, forms.Form):
+    """The names, sex and date of birth of anyone on a case: the returnee or a member of the
+    household. At least one name is needed; the date of birth may be the year alone."""
+
     date_groups = BIRTH_DATE_GROUP
+    missing_name = _("Enter the given names or a surname")
     given_names = forms.CharField(
         label=_("Given names"),
         max_length=150,
@@ -116,6 +120,49 @@ class PersonDetailsForm(DatePartsMixin, forms.Form):
         help_text=_("Leave empty if the person has one surname"),
         widget=forms.TextInput(attrs=STAFF),
     )
+    sex = forms.ChoiceField(
+        label=_("Sex"), choices=Sex.choices, required=False, widget=forms.RadioSelect
+    )
+    birth_day = date_part_field(_("Day"), width=2)
+    birth_month = date_part_field(_("Month"), width=2)
+    birth_year = date_part_field(_("Year"), width=4)
+
+    def clean(self):
+        data = super().clean()
+        if not any(
+            (data.get(f) or "").strip() for f in ("given_names", "first_surname", "second_surname")
+        ):
+            self.add_error("given_names", self.missing_name)
+        data["birth"] = self.clean_date_parts("birth", required=False, missing_message="")
+        return data
+
+    def name_fields(self) -> dict:
+        """Names, sex and date of birth as the Person model keeps them."""
+        data = self.cleaned_data
+        birth = data.get("birth")
+        return {
+            "given_names": data["given_names"].strip(),
+            "first_surname": data["first_surname"].strip(),
+            "second_surname": data["second_surname"].strip(),
+            "sex": data.get("sex") or "",
+            "birth_year": birth.year if birth else None,
+            "birth_month": birth.month if birth else None,
+            "birth_day": birth.day if birth else None,
+        }
+
+
+class PersonDetailsForm(PersonNameForm):
+    missing_name = _("Enter the person's given names or a surname")
+    field_order = [
+        "given_names",
+        "first_surname",
+        "second_surname",
+        "preferred_name",
+        "sex",
+        "birth_day",
+        "birth_month",
+        "birth_year",
+    ]
     preferred_name = forms.CharField(
         label=_("Preferred name"),
         max_length=100,
@@ -123,12 +170,6 @@ class PersonDetailsForm(DatePartsMixin, forms.Form):
         help_text=_("The name the person likes to be called"),
         widget=forms.TextInput(attrs=STAFF),
     )
-    sex = forms.ChoiceField(
-        label=_("Sex"), choices=Sex.choices, required=False, widget=forms.RadioSelect
-    )
-    birth_day = date_part_field(_("Day"), width=2)
-    birth_month = date_part_field(_("Month"), width=2)
-    birth_year = date_part_field(_("Year"), width=4)
     birth_year_estimated = forms.BooleanField(
         label=_("The year of birth is an estimate"), required=False
     )
@@ -212,14 +253,6 @@ class PersonDetailsForm(DatePartsMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not any(
-            (data.get(f) or "").strip() for f in ("given_names", "first_surname", "second_surname")
-        ):
-            self.add_error("given_names", _("Enter the person's given names or a surname"))
-        birth = self.clean_date_parts("birth", required=False, missing_message="")
-        data["birth"] = birth
-        if birth is not None and birth.day is None and birth.month is None:
-            pass  # a year alone is fine (an estimate is common)
         desk_country = self.desk.country.code if self.desk else None
         for name, region in (
             (
@@ -240,15 +273,10 @@ class PersonDetailsForm(DatePartsMixin, forms.Form):
 
     def person_fields(self) -> dict:
         data = self.cleaned_data
-        birth = data.get("birth")
         fields = {
             name: data.get(name, "")
             for name in (
-                "given_names",
-                "first_surname",
-                "second_surname",
                 "preferred_name",
-                "sex",
                 "nationality",
                 "return_country",
                 "return_region",
@@ -265,11 +293,9 @@ class PersonDetailsForm(DatePartsMixin, forms.Form):
             )
         }
         fields["languages"] = list(data.get("languages") or [])
-        fields["birth_year"] = birth.year if birth else None
-        fields["birth_month"] = birth.month if birth else None
-        fields["birth_day"] = birth.day if birth else None
         fields["birth_year_estimated"] = bool(data.get("birth_year_estimated"))
-        return {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+        fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
+        return {**self.name_fields(), **fields}
 
     @classmethod
     def initial_for(cls, person) -> dict:
@@ -449,59 +475,18 @@ class WorkExperienceForm(forms.Form):
         return data
 
 
-class HouseholdMemberForm(DatePartsMixin, forms.Form):
-    date_groups = BIRTH_DATE_GROUP
+class HouseholdMemberForm(PersonNameForm):
+    field_order = ["relationship"]
     relationship = forms.ChoiceField(
         label=_("Relationship to the person"),
         choices=HouseholdMember.Relationship.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the relationship")},
     )
-    given_names = forms.CharField(
-        label=_("Given names"), max_length=150, required=False, widget=forms.TextInput(attrs=STAFF)
-    )
-    first_surname = forms.CharField(
-        label=_("First surname"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs=STAFF),
-    )
-    second_surname = forms.CharField(
-        label=_("Second surname"),
-        max_length=150,
-        required=False,
-        help_text=_("Leave empty if the person has one surname"),
-        widget=forms.TextInput(attrs=STAFF),
-    )
-    sex = forms.ChoiceField(
-        label=_("Sex"), choices=Sex.choices, required=False, widget=forms.RadioSelect
-    )
-    birth_day = date_part_field(_("Day"), width=2)
-    birth_month = date_part_field(_("Month"), width=2)
-    birth_year = date_part_field(_("Year"), width=4)
     returning = forms.BooleanField(label=_("Returns with the person"), required=False, initial=True)
 
-    def clean(self):
-        data = super().clean()
-        if not any(
-            (data.get(f) or "").strip() for f in ("given_names", "first_surname", "second_surname")
-        ):
-            self.add_error("given_names", _("Enter the given names or a surname"))
-        data["birth"] = self.clean_date_parts("birth", required=False, missing_message="")
-        return data
-
     def person_fields(self) -> dict:
-        data = self.cleaned_data
-        birth = data.get("birth")
-        return {
-            "given_names": data["given_names"].strip(),
-            "first_surname": data["first_surname"].strip(),
-            "second_surname": data["second_surname"].strip(),
-            "sex": data.get("sex") or "",
-            "birth_year": birth.year if birth else None,
-            "birth_month": birth.month if birth else None,
-            "birth_day": birth.day if birth else None,
-        }
+        return self.name_fields()
 
 
 class ReasonForm(forms.Form):
