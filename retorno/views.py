@@ -51,6 +51,7 @@ def my_work(user) -> dict:
             "desk": desk_counts[code] if desk_counts else None,
         }
         for code in Phase.values
+        if code != Phase.CLOSED  # "my open cases": closed ones are in the case list
     ]
     from django.db.models import Q
 

@@ -249,6 +249,13 @@ def test_my_work_shows_tasks_handovers_and_my_cases(as_user, personas):
     assert "Needs your attention" in page
     assert "Visit the family" in page and "2 days overdue" in page
     assert "My open cases (1)" in page
+    # A closed case is no longer one of "my open cases": not counted, no row for it.
+    closed = register(personas.lucia, given_names="Closed")
+    actions.close_case(closed, actor=acting(personas.lucia), reason="completed")
+    page = as_user(personas.lucia).get("/").content.decode()
+    assert "My open cases (1)" in page
+    assert '<th scope="row" class="fw-normal">Reception</th>' in page
+    assert '<th scope="row" class="fw-normal">Closed</th>' not in page
     handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
     page = as_user(personas.mateo).get("/").content.decode()
     assert "1 handover waiting for your desk" in page
