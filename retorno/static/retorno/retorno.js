@@ -72,10 +72,12 @@
   }
 
   function openFiltersOnWideScreens() {
-    // Filters sit in a left column on wide screens and in a closed <details> on phones.
-    if (window.matchMedia("(min-width: 992px)").matches) {
-      document.querySelectorAll("details[data-open-wide]").forEach(function (d) { d.open = true; });
-    }
+    // Filters sit in a left column on wide screens and in a closed <details> above the results
+    // otherwise; data-open-wide="1400" says from which width a page's filters sit beside them.
+    document.querySelectorAll("details[data-open-wide]").forEach(function (d) {
+      var width = parseInt(d.getAttribute("data-open-wide"), 10) || 992;
+      if (window.matchMedia("(min-width: " + width + "px)").matches) { d.open = true; }
+    });
   }
 
   ready(function () {
