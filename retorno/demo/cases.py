@@ -184,27 +184,116 @@ PLAN = [
     ("MAD", "PE", "closed", 0, False),
 ]
 
-JOURNAL = [
-    (
-        "orientation",
-        "First orientation: explained the programme, the phases and what the desk can offer.",
-    ),
-    (
-        "counselling",
-        "Counselling session about the decision to return and the family's expectations.",
-    ),
-    ("call", "Phone call to confirm the next appointment and the documents to bring."),
-    ("psychosocial", "Psychosocial session: worries about finding work and housing after return."),
-    ("visit", "Home visit after arrival: the family is staying with relatives for now."),
-]
-TASKS = [
-    "Check the passports of the children",
-    "Book the orientation session",
-    "Ask for the school records",
-    "Call about the flight",
-    "Follow-up call after arrival",
-    "Send the work certificates for recognition",
-]
+# What the demo's caseworkers write, in the language each desk works in; a handover summary
+# is written in the language of the desk that receives it.
+DESK_LANGUAGE = {"MIL": "it", "MAD": "es", "LIS": "pt", "BSB": "pt"}  # the other desks: "es"
+
+JOURNAL = {
+    "it": [
+        (
+            "orientation",
+            "Primo orientamento: spiegati il programma, le fasi e cosa offre lo sportello.",
+        ),
+        (
+            "counselling",
+            "Colloquio sulla decisione di rientrare e sulle aspettative della famiglia.",
+        ),
+        ("call", "Telefonata per confermare il prossimo appuntamento e i documenti da portare."),
+        (
+            "psychosocial",
+            "Sessione psicosociale: preoccupazione per lavoro e casa dopo il rientro.",
+        ),
+        ("visit", "Visita a domicilio dopo l'arrivo: per ora la famiglia vive da parenti."),
+    ],
+    "es": [
+        (
+            "orientation",
+            "Primera orientación: explicado el programa, las fases y lo que ofrece la oficina.",
+        ),
+        (
+            "counselling",
+            "Sesión de consejería sobre la decisión de volver y las expectativas de la familia.",
+        ),
+        ("call", "Llamada para confirmar la próxima cita y los documentos que debe traer."),
+        (
+            "psychosocial",
+            "Sesión psicosocial: preocupación por encontrar trabajo y vivienda al volver.",
+        ),
+        ("visit", "Visita domiciliaria tras la llegada: por ahora la familia vive con parientes."),
+    ],
+    "pt": [
+        (
+            "orientation",
+            "Primeira orientação: explicado o programa, as fases e o que o balcão oferece.",
+        ),
+        (
+            "counselling",
+            "Sessão de aconselhamento sobre a decisão de regressar e as expectativas da família.",
+        ),
+        ("call", "Chamada para confirmar a próxima marcação e os documentos a trazer."),
+        (
+            "psychosocial",
+            "Sessão psicossocial: preocupação em encontrar trabalho e casa no regresso.",
+        ),
+        ("visit", "Visita domiciliária após a chegada: por agora a família vive com familiares."),
+    ],
+}
+TASKS = {
+    "it": [
+        "Controllare i passaporti dei figli",
+        "Fissare il colloquio di orientamento",
+        "Chiedere le pagelle scolastiche",
+        "Telefonare per il volo",
+        "Telefonata di controllo dopo l'arrivo",
+        "Inviare i certificati di lavoro per il riconoscimento",
+    ],
+    "es": [
+        "Revisar los pasaportes de los hijos",
+        "Reservar la sesión de orientación",
+        "Pedir los certificados escolares",
+        "Llamar por el vuelo",
+        "Llamada de seguimiento tras la llegada",
+        "Enviar los certificados de trabajo para su reconocimiento",
+    ],
+    "pt": [
+        "Verificar os passaportes dos filhos",
+        "Marcar a sessão de orientação",
+        "Pedir os registos escolares",
+        "Ligar sobre o voo",
+        "Chamada de acompanhamento após a chegada",
+        "Enviar os certificados de trabalho para reconhecimento",
+    ],
+}
+ASSESSMENT_SUMMARY = {
+    "it": "Ha perso il lavoro a marzo; i risparmi finiscono presto; i figli cercano una scuola.",
+    "es": "Perdió el trabajo en marzo; los ahorros se acaban pronto; los hijos necesitan escuela.",
+    "pt": "Perdeu o trabalho em março; as poupanças acabam em breve; os filhos precisam de escola.",
+}
+HANDOVER = {
+    "es": {
+        "situation": "Vuelve tras perder el trabajo en Europa; la familia vive de sus ahorros.",
+        "needs": "Un trabajo o una formación; escuela para los hijos; vivienda los primeros meses.",
+        "plan_so_far": "Formación profesional en el oficio que ejerció en Europa.",
+        "risks": "Sin apoyo familiar en la ciudad de retorno.",
+        "promises": "La oficina nacional llamará en la semana de llegada.",
+    },
+    "pt": {
+        "situation": "Regressa após perder o trabalho na Europa; a família vive das poupanças.",
+        "needs": "Um trabalho ou formação; escola para os filhos; casa nos primeiros meses.",
+        "plan_so_far": "Formação profissional no ofício que exerceu na Europa.",
+        "risks": "Sem apoio familiar na cidade de regresso.",
+        "promises": "O balcão nacional liga na semana da chegada.",
+    },
+}
+CLOSE_NOTE = {
+    "it": "Lavora ed è stabile.",
+    "es": "Trabaja y está estable.",
+    "pt": "Está a trabalhar e estável.",
+}
+
+
+def _language(actor) -> str:
+    return DESK_LANGUAGE.get(actor.membership.organisation.code, "es")
 
 
 def demo_cases_exist() -> bool:
@@ -300,7 +389,8 @@ def _consent(case, actor, purpose, days_ago=30):
 
 def _journal(case, actor, rng, count, today):
     for i in range(count):
-        kind, text = JOURNAL[(i + rng.randint(0, 4)) % len(JOURNAL)]
+        entries = JOURNAL[_language(actor)]
+        kind, text = entries[(i + rng.randint(0, 4)) % len(entries)]
         actions.add_journal_entry(
             case,
             actor=actor,
@@ -317,7 +407,7 @@ def _tasks(case, actor, rng, today):
         actions.create_task(
             case,
             actor=actor,
-            title=rng.choice(TASKS),
+            title=rng.choice(TASKS[_language(actor)]),
             assignee=actor,
             due_on=today + datetime.timedelta(days=rng.randint(-6, 20)),
         )
@@ -353,7 +443,7 @@ def _advance(
         legal=2,
         education=1,
         housing=3,
-        summary="Lost her job in March; savings run out soon; the children need school places.",
+        summary=ASSESSMENT_SUMMARY[_language(worker)],
     )
     if phase in steps:
         _tasks(case, worker, rng, today)
@@ -366,11 +456,7 @@ def _advance(
         case,
         actor=worker,
         to_desk=to_desk,
-        situation="Returns after losing work in Europe; the family lives on savings.",
-        needs="A job or training at home; school places for the children; first months of housing.",
-        plan_so_far="Vocational training in the trade she practised in Europe.",
-        risks="No family support in the city of return.",
-        promises="The national desk will call in the week of arrival.",
+        **HANDOVER["pt" if country == "BR" else "es"],
         travel_date=today + datetime.timedelta(days=rng.randint(-40, 20)),
     )
     if phase == "handed_over":
@@ -388,6 +474,8 @@ def _continue_national(case, phase, worker, rng, today):
         case = actions.change_phase(case, actor=worker, to=step)
     _journal(case, worker, rng, 1, today)
     if phase == "closed":
-        actions.close_case(case, actor=worker, reason="completed", note="Working and stable.")
+        actions.close_case(
+            case, actor=worker, reason="completed", note=CLOSE_NOTE[_language(worker)]
+        )
         return
     _tasks(case, worker, rng, today)
