@@ -310,6 +310,22 @@ class ProgramForm(TextsMixin):
         }
 
 
+def age_field(label, invalid_message):
+    """An age in whole years, 0 to 120, typed on a numeric keypad."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=120,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": invalid_message,
+            "min_value": _("Enter an age between 0 and 120"),
+            "max_value": _("Enter an age between 0 and 120"),
+        },
+    )
+
+
 class ServiceForm(HoursMixin, TextsMixin):
     text_fields = (
         "description",
@@ -355,30 +371,8 @@ class ServiceForm(HoursMixin, TextsMixin):
         help_text=_("Say if it is free"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    minimum_age = forms.IntegerField(
-        label=_("Minimum age"),
-        required=False,
-        min_value=0,
-        max_value=120,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": _("Enter an age in years, like 18"),
-            "min_value": _("Enter an age between 0 and 120"),
-            "max_value": _("Enter an age between 0 and 120"),
-        },
-    )
-    maximum_age = forms.IntegerField(
-        label=_("Maximum age"),
-        required=False,
-        min_value=0,
-        max_value=120,
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        error_messages={
-            "invalid": _("Enter an age in years, like 65"),
-            "min_value": _("Enter an age between 0 and 120"),
-            "max_value": _("Enter an age between 0 and 120"),
-        },
-    )
+    minimum_age = age_field(_("Minimum age"), _("Enter an age in years, like 18"))
+    maximum_age = age_field(_("Maximum age"), _("Enter an age in years, like 65"))
     languages = forms.MultipleChoiceField(
         label=_("Languages the service works in"),
         choices=ServiceLanguage.choices,
