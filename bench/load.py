@@ -623,7 +623,7 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=24, help="seconds measured per row")
     parser.add_argument("--rounds", type=int, default=3, help="rounds the duration is split in")
     parser.add_argument("--warmup", type=float, default=2, help="seconds not measured, per round")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)  # gunicorn.conf.py
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=4, help="with --worker-class gthread")
     parser.add_argument("--port", type=int, default=8765)

@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import cProfile
 import functools
+import gc
 import io
 import os
 import pstats
@@ -76,6 +77,25 @@ class Split:
 
 
 SPLIT = Split()
+
+
+class GcTime:
+    """Time spent in the garbage collector (inside the other categories, not beside them)."""
+
+    def __init__(self):
+        self.total = 0.0
+        self.collections = 0
+        self.started = 0.0
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self.started = time.perf_counter()
+        else:
+            self.total += time.perf_counter() - self.started
+            self.collections += 1
+
+
+GC = GcTime()
 
 
 def instrument() -> None:
@@ -193,6 +213,7 @@ def main(argv=None) -> int:
     token = None
     only = set(args.only.split(",")) if args.only else set(pages)
     instrument()
+    gc.callbacks.append(GC)
     lines = [
         f"{connection.vendor}: {connection.settings_dict['NAME']} · repeat {args.repeat}",
         f"search by name: {name_text!r}; by document: {document.number!r}",
@@ -200,7 +221,7 @@ def main(argv=None) -> int:
     ]
     header = (
         f"{'page':<16} {'ms/req':>7} {'queries':>7} {'db':>6} {'compile':>7} {'rows':>6} "
-        f"{'template':>8} {'other':>6}"
+        f"{'template':>8} {'other':>6} {'(gc)':>6}"
     )
     table = [header, "-" * len(header)]
     details = []
@@ -224,6 +245,7 @@ def main(argv=None) -> int:
         order = [paths[i % len(paths)] for i in range(args.repeat)]
         rng.shuffle(order)
         SPLIT.reset()
+        GC.total = 0.0
         queries_total = 0
         profiler = cProfile.Profile() if args.cprofile else None
         started = time.perf_counter()
@@ -244,7 +266,7 @@ def main(argv=None) -> int:
         table.append(
             f"{key:<16} {wall:7.1f} {queries_total / args.repeat:7.1f} {t.get('db', 0):6.1f} "
             f"{t.get('compile', 0):7.1f} {t.get('rows', 0):6.1f} {t.get('template', 0):8.1f} "
-            f"{t.get('other', 0):6.1f}"
+            f"{t.get('other', 0):6.1f} {GC.total / args.repeat * 1000:6.1f}"
         )
         # The slowest queries of the page (per request), with their plans.
         by_sql: dict[str, list] = {}
@@ -272,7 +294,10 @@ def main(argv=None) -> int:
                 int(os.environ.get("BENCH_TOP", "25"))
             )
             details.append(buffer.getvalue())
-    legend = "(ms a request; db + compile + rows + template + other = ms/req)"
+    legend = (
+        "(ms a request; db + compile + rows + template + other = ms/req; gc is the garbage\n"
+        "collector's share of them)"
+    )
     text = "\n".join([*lines, *table, "", legend])
     text += "\n\n" + "\n".join(details)
     print(text)

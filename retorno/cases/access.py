@@ -43,15 +43,19 @@ def _desk(user):
     return membership.organisation
 
 
+def case_ids_assigned_to(user) -> QuerySet:
+    """The ids of the cases the user is assigned to, as a subquery: looked up once, not probed
+    for every case of the desk."""
+    return Assignment.objects.filter(user=user).values("case_id")
+
+
 def _full_q(user) -> Q | None:
     desk = _desk(user)
     if desk is None:
         return None
     q = Q(owning_desk=desk)
     if not user.can(Capability.MANAGE_CASES):
-        # The user's assignments, looked up once (not probed for every case of the desk).
-        mine = Assignment.objects.filter(user=user).values("case_id")
-        q &= Q(sensitive=False) | Q(pk__in=mine)
+        q &= Q(sensitive=False) | Q(pk__in=case_ids_assigned_to(user))
     return q
 
 
@@ -79,21 +83,6 @@ def case_summaries_visible_to(user) -> QuerySet[Case]:
     if full is None:
         return Case.objects.none()
     return Case.objects.filter(full | summary)
-
-
-def visible_case_ids(user, ids) -> set[int]:
-    """Which of the cases `ids` the user works on. The rule is evaluated on those rows only
-    (found by primary key): filtering by it would let a database start from the desk's
-    thousands of cases instead."""
-    q = _full_q(user)
-    if q is None or not ids:
-        return set()
-    rows = (
-        Case.objects.filter(pk__in=ids)
-        .annotate(visible=ExpressionWrapper(q, output_field=BooleanField()))
-        .values_list("pk", "visible")
-    )
-    return {pk for pk, visible in rows if visible}
 
 
 def access_level(user, case: Case) -> str | None:
@@ -175,8 +164,7 @@ def tasks_visible_to(user) -> QuerySet[Task]:
         return Task.objects.none()
     qs = Task.objects.filter(case__owning_desk=desk)
     if not user.can(Capability.MANAGE_CASES):
-        mine = Assignment.objects.filter(user=user).values("case_id")
-        qs = qs.filter(Q(case__sensitive=False) | Q(case_id__in=mine))
+        qs = qs.filter(Q(case__sensitive=False) | Q(case_id__in=case_ids_assigned_to(user)))
     return qs
 
 

@@ -17,7 +17,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from retorno.cases import matching
-from retorno.cases.access import visible_case_ids
+from retorno.cases.access import tasks_visible_to
 from retorno.cases.models import Assignment, Case, HouseholdMember, IdentityDocument, Phase, Task
 
 SORTS = {
@@ -229,16 +229,16 @@ def tasks_due(*, user, within_days: int = 7, limit: int = 20) -> tuple[list[Task
     """Open tasks of the user due within the next week or overdue, on the cases the user
     works on: the `limit` most urgent, and how many there are in all (up to 500).
 
-    The user's own open tasks come first from their index, as bare ids; only their cases are
-    then checked against the visible ones, by primary key, and only the tasks shown are read."""
+    The database starts from the user's open tasks, in the order of `task_assignee_due`, and
+    checks each one's case by primary key (the access rule is written on the task, see
+    tasks_visible_to) until it has 500; only the tasks shown are then read."""
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
-    due = list(
-        Task.objects.filter(assignee=user, status=Task.Status.OPEN, due_on__lte=horizon)
+    ids = list(
+        tasks_visible_to(user)
+        .filter(assignee=user, status=Task.Status.OPEN, due_on__lte=horizon)
         .order_by("due_on", "pk")
-        .values_list("pk", "case_id")[:500]
+        .values_list("pk", flat=True)[:500]
     )
-    visible = visible_case_ids(user, {case_id for _, case_id in due})
-    ids = [pk for pk, case_id in due if case_id in visible]
     shown = (
         Task.objects.filter(pk__in=ids[:limit])
         .select_related("case")

@@ -46,7 +46,12 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
     )
     children = sum(h["n"] for h in household if h["relationship"] == "child")
     others = sum(h["n"] for h in household if h["relationship"] != "child")
-    caseworkers = [a.user for a in case.assignments.select_related("user").order_by("assigned_at")]
+    caseworkers = [
+        a.user
+        for a in case.assignments.select_related("user")
+        .only("user__public_id", "user__username", "user__first_name", "user__last_name")
+        .order_by("assigned_at")
+    ]
     # The latest handover; a pending one is always the latest (one at a time).
     latest_handover = (
         access.of_case(case, Handover, summary_ok=True)

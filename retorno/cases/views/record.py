@@ -98,6 +98,7 @@ def summary(request, case_id):
             "open_tasks": access.of_case(case, Task)
             .filter(status=Task.Status.OPEN)
             .select_related("assignee")
+            .only("public_id", "title", "due_on", "assignee__first_name", "assignee__last_name")
             .order_by("due_on")[:10],
             "consents": sorted(consents.values(), key=lambda c: (c.purpose, c.pk)),
             "documents": case.person.documents.all(),
