@@ -1,7 +1,8 @@
 """Template helpers shared by every page: accessible form fields, dates, query strings."""
 
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -56,7 +57,18 @@ def field(bound_field, hint_html="", wide=False, optional_label=True):
     }
 
 
-def _options(bound_field, widget) -> list[dict]:
+# One choice, with Bootstrap's form-check markup. A list filter has dozens of choices: written
+# here from plain values they cost a tenth of a template loop or a BoundField's subwidgets.
+OPTION_HTML = (
+    '<div class="form-check">\n'
+    '      <input class="form-check-input" type="{}" name="{}" value="{}" id="{}"{}>\n'
+    '      <label class="form-check-label" for="{}">{}</label>\n'
+    "    </div>"
+)
+CHECKED = mark_safe(" checked")
+
+
+def _options(bound_field, widget) -> str:
     # As Django's choice widgets read a value: for a single choice, nothing means "".
     value = bound_field.value()
     multiple = isinstance(widget, forms.CheckboxSelectMultiple)
@@ -65,20 +77,17 @@ def _options(bound_field, widget) -> list[dict]:
     values = value if isinstance(value, list | tuple) else [value]
     selected = {"" if v is None else str(v) for v in values}
     input_type = "checkbox" if multiple else "radio"
-    options = []
+    rows = []
     for index, (choice_value, label) in enumerate(bound_field.field.choices):
         if hasattr(choice_value, "value"):  # a ModelChoiceIteratorValue
             choice_value = choice_value.value
-        options.append(
-            {
-                "value": "" if choice_value is None else choice_value,
-                "label": label,
-                "id": f"{bound_field.auto_id}_{index}",
-                "checked": str(choice_value if choice_value is not None else "") in selected,
-                "type": input_type,
-            }
+        choice_value = "" if choice_value is None else choice_value
+        option_id = f"{bound_field.auto_id}_{index}"
+        checked = CHECKED if str(choice_value) in selected else ""
+        rows.append(
+            (input_type, bound_field.html_name, choice_value, option_id, checked, option_id, label)
         )
-    return options
+    return format_html_join("", OPTION_HTML, rows)
 
 
 @register.inclusion_tag("includes/error_summary.html")
