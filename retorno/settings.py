@@ -145,9 +145,10 @@ CACHES = {
 }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, reading the user's desks with the user (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "retorno.accounts.backends.DjangoBackend",
+    "retorno.accounts.backends.AllauthBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -31,7 +31,10 @@ class MembershipMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated:
-            memberships = active_memberships(user)
+            # Read with the user by the authentication backend, else now.
+            memberships = getattr(user, "loaded_memberships", None)
+            if memberships is None:
+                memberships = active_memberships(user)
             chosen_id = request.session.get(SESSION_MEMBERSHIP_KEY)
             user.membership = next(
                 (m for m in memberships if str(m.public_id) == chosen_id),

@@ -151,3 +151,32 @@ def test_session_ended_page_signs_out_and_explains(client, personas):
     response = client.get(reverse("session_ended"))
     assert "To protect people" in response.content.decode()
     assert client.get("/").status_code == 302
+
+
+def test_the_user_and_their_desks_are_read_in_one_query(personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from retorno.accounts.backends import AllauthBackend, DjangoBackend
+
+    for backend in (DjangoBackend(), AllauthBackend()):
+        with CaptureQueriesContext(connection) as captured:
+            user = backend.get_user(personas.ana.pk)
+            desks = [m.organisation.code for m in user.loaded_memberships]
+        assert user == personas.ana
+        assert desks == ["MIL"]
+        assert len(captured) == 1
+        # Someone with no desk (the administrator) is read as usual; a deactivated user not at all.
+        assert backend.get_user(personas.admin.pk) == personas.admin
+    actions.deactivate_user(personas.ana, actor=acting(personas.admin), reason="left")
+    assert DjangoBackend().get_user(personas.ana.pk) is None
+
+
+def test_an_ended_role_takes_effect_on_the_next_request(client, personas):
+    client.force_login(personas.ana)
+    assert "Milan desk · Caseworker" in client.get("/").content.decode()
+    actions.deactivate_membership(
+        personas.ana.memberships.get(), actor=acting(personas.bruno), reason="moved to Lima"
+    )
+    page = client.get("/").content.decode()
+    assert "Milan desk" not in page
