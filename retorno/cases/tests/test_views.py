@@ -236,6 +236,33 @@ def test_the_case_list_runs_a_constant_number_of_queries(
     assert "Cases (41)" in page
 
 
+def test_the_case_page_runs_a_constant_number_of_queries(
+    as_user, personas, django_assert_max_num_queries
+):
+    case = register(personas.ana)
+    client = as_user(personas.ana)
+    url = reverse("cases:case", args=[case.public_id])
+    client.get(url)
+    with django_assert_max_num_queries(30) as baseline:
+        client.get(url)
+    # More caseworkers, tasks and consents: the same queries.
+    actions.assign_caseworker(case, actor=acting(personas.bruno), user=personas.bruno)
+    for n in range(3):
+        actions.create_task(
+            case,
+            actor=acting(personas.ana),
+            title=f"Call number {n}",
+            assignee=personas.bruno,
+            due_on=timezone.localdate(),
+        )
+    consent(case, personas.ana, Consent.Purpose.STATISTICS)
+    consent(case, personas.ana, Consent.Purpose.FOLLOW_UP)
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Ana Rossi" in page and "Bruno Ferrari" in page
+    assert "Call number 2" in page
+
+
 def test_my_work_shows_tasks_handovers_and_my_cases(as_user, personas):
     case = register(personas.lucia)
     actions.create_task(

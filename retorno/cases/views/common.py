@@ -49,7 +49,7 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
     caseworkers = [
         a.user
         for a in case.assignments.select_related("user")
-        .only("user__public_id", "user__username", "user__first_name", "user__last_name")
+        .only("case", "user__public_id", "user__username", "user__first_name", "user__last_name")
         .order_by("assigned_at")
     ]
     # The latest handover; a pending one is always the latest (one at a time).
