@@ -106,6 +106,12 @@ def _prepare_rows(cases) -> None:
             names[code] = countries.name(code)
         case.return_country_name = names.get(code, "")
         case.phase_label = phase_labels[case.phase]
+        person = case.person
+        if case.sensitive:  # initials only, on every list
+            case.list_name = person.initials
+        else:
+            surnames = f"{person.first_surname} {person.second_surname}".strip()
+            case.list_name = f"{surnames}, {person.given_names}"
         if not hasattr(case, "caseworker_names"):
             case.caseworker_names = ", ".join(
                 a.user.get_full_name() or a.user.username for a in case.assignments.all()
