@@ -229,9 +229,8 @@ def tasks_due(*, user, within_days: int = 7, limit: int = 20) -> tuple[list[Task
     """Open tasks of the user due within the next week or overdue, on the cases the user
     works on: the `limit` most urgent, and how many there are in all (up to 500).
 
-    The database starts from the user's open tasks, in the order of `task_assignee_due`, and
-    checks each one's case by primary key (the access rule is written on the task, see
-    tasks_visible_to) until it has 500; only the tasks shown are then read."""
+    One query finds the ids: the user's open tasks (`task_assignee_due`) on visible cases, the
+    access rule written on the task (tasks_visible_to). A second reads the tasks shown."""
     horizon = timezone.localdate() + datetime.timedelta(days=within_days)
     ids = list(
         tasks_visible_to(user)

@@ -206,6 +206,14 @@ def test_an_overdue_referral_shows_on_my_work(as_user, personas, setup):
     )
     page = as_user(personas.lucia).get("/").content.decode()
     assert "1 referral with no reply" in page
+    # Also for whoever is assigned to the case, once; not for the rest of the desk.
+    assert "referral with no reply" not in as_user(personas.mateo).get("/").content.decode()
+    from retorno.cases import actions as case_actions
+    from retorno.conftest import acting
+
+    case_actions.assign_caseworker(case, actor=acting(personas.mateo), user=personas.mateo)
+    page = as_user(personas.mateo).get("/").content.decode()
+    assert "1 referral with no reply" in page
 
 
 def test_the_referral_form_shows_what_the_organisation_will_see(as_user, personas, setup):
