@@ -14,9 +14,10 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from retorno.cases import matching
+from retorno.cases import access, matching
 from retorno.cases.access import tasks_visible_to
 from retorno.cases.models import Assignment, Case, HouseholdMember, IdentityDocument, Phase, Task
 
@@ -245,6 +246,27 @@ def tasks_due(*, user, within_days: int = 7, limit: int = 20) -> tuple[list[Task
         .order_by("due_on", "pk")
     )
     return list(shown), len(ids)
+
+
+def case_counts(case: Case, *, today) -> dict[str, int]:
+    """What every page of a case shows about it in counts: household members returning with
+    the person (children, others) and, with full access, overdue open tasks. One query, each
+    count read through the case's own access (access.of_case)."""
+
+    def count(qs):
+        return Coalesce(Subquery(qs.values("case").annotate(n=Count("pk")).values("n")), 0)
+
+    members = access.of_case(case, HouseholdMember, summary_ok=True).filter(returning=True)
+    child = HouseholdMember.Relationship.CHILD
+    counts = {
+        "children": count(members.filter(relationship=child)),
+        "others": count(members.exclude(relationship=child)),
+    }
+    if case.access == access.FULL:
+        overdue = access.of_case(case, Task).filter(status=Task.Status.OPEN, due_on__lt=today)
+        counts["overdue"] = count(overdue)
+    row = Case.objects.filter(pk=case.pk).values(**counts).get()
+    return {"children": row["children"], "others": row["others"], "overdue": row.get("overdue", 0)}
 
 
 def assigned_counts_by_phase(user) -> dict[str, int]:

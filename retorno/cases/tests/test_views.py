@@ -257,10 +257,28 @@ def test_the_case_page_runs_a_constant_number_of_queries(
         )
     consent(case, personas.ana, Consent.Purpose.STATISTICS)
     consent(case, personas.ana, Consent.Purpose.FOLLOW_UP)
+    ana = acting(personas.ana)
+    for relationship in ("child", "child", "partner"):
+        actions.add_household_member(
+            case, actor=ana, relationship=relationship, person={"given_names": "X"}
+        )
+    actions.add_household_member(
+        case, actor=ana, relationship="child", person={"given_names": "Y"}, returning=False
+    )
+    actions.create_task(
+        case,
+        actor=ana,
+        title="Overdue call",
+        assignee=personas.ana,
+        due_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
     with django_assert_max_num_queries(len(baseline.captured_queries)):
         page = client.get(url).content.decode()
     assert "Ana Rossi" in page and "Bruno Ferrari" in page
     assert "Call number 2" in page
+    # The counts every page of the case shows: children returning, overdue tasks.
+    assert "with 2 children" in page and "and 1 other household member" in page
+    assert "1 overdue" in page
 
 
 def test_my_work_shows_tasks_handovers_and_my_cases(as_user, personas):
@@ -347,6 +365,32 @@ def test_the_handover_flow_through_the_pages(as_user, personas):
     assert "Case handed over" in page and "usually within 5 working days" in page
     again = ana.post(response["Location"], follow=True).content.decode()
     assert "This case was already handed over on" in again
+
+
+def test_the_case_page_follows_the_handover(as_user, personas):
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    case = handover.case
+    url = reverse("cases:case", args=[case.public_id])
+    # Waiting: Lima's coordinator reads the summary and may accept it.
+    page = as_user(personas.mateo).get(url).content.decode()
+    assert "This case is waiting for Lima national desk to accept it." in page
+    assert "Accept handover" in page
+    assert "Returns with two children after losing her job." in page
+    # Accepted: Lima shows Milan's summary; Milan keeps a read-only view of it.
+    actions.accept_handover(handover, actor=acting(personas.mateo), caseworker=personas.lucia)
+    page = as_user(personas.lucia).get(url).content.decode()
+    assert "Handover summary from Milan desk" in page
+    page = as_user(personas.ana).get(url).content.decode()
+    assert "You can read this summary while it is open." in page
+    assert "Returns with two children after losing her job." in page
+    # Sent back: the case is Milan's again, ready to be handed over, with nothing waiting.
+    other = handed_over(
+        register(personas.ana, given_names="Rosa"), personas.ana, personas.org("LIM")
+    )
+    actions.return_handover(other, actor=acting(personas.mateo), reason="Wrong desk")
+    page = as_user(personas.ana).get(reverse("cases:case", args=[other.case.public_id]))
+    page = page.content.decode()
+    assert "Hand over case" in page and "is waiting for" not in page
 
 
 def test_uploading_checks_the_real_file_type_and_downloads_are_audited(

@@ -1,13 +1,12 @@
 """What every case sub-page shares: the identity bar, the phase tracker, the sub-navigation,
 and the audit event that records the read."""
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.roles import Capability
-from retorno.cases import access, actions
-from retorno.cases.models import PHASE_ORDER, Case, Handover, HouseholdMember, Phase, Task
+from retorno.cases import access, actions, queries
+from retorno.cases.models import PHASE_ORDER, Case, Handover, Phase
 
 TABS = [
     ("summary", _("Summary"), "cases:case"),
@@ -38,38 +37,30 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
     user = request.user
     if record_view:
         actions.record_case_view(case, actor=user, page=tab)
-    household = list(
-        access.of_case(case, HouseholdMember, summary_ok=True)
-        .filter(returning=True)
-        .values("relationship")
-        .annotate(n=Count("pk"))
-    )
-    children = sum(h["n"] for h in household if h["relationship"] == "child")
-    others = sum(h["n"] for h in household if h["relationship"] != "child")
+    counts = queries.case_counts(case, today=_today())
     caseworkers = [
         a.user
         for a in case.assignments.select_related("user")
         .only("case", "user__public_id", "user__username", "user__first_name", "user__last_name")
         .order_by("assigned_at")
     ]
-    # The latest handover; a pending one is always the latest (one at a time).
-    latest_handover = (
-        access.of_case(case, Handover, summary_ok=True)
-        .select_related("from_desk", "to_desk")
-        .order_by("-sent_at", "-pk")
-        .first()
-    )
+    # The latest handover; a pending one is always the latest (one at a time). A pending or
+    # accepted handover leaves its date on the case (hand_over_case, return_handover): without
+    # one there is nothing to read.
+    latest_handover = None
+    if case.handed_over_at is not None:
+        latest_handover = (
+            access.of_case(case, Handover, summary_ok=True)
+            .select_related("from_desk", "to_desk")
+            .order_by("-sent_at", "-pk")
+            .first()
+        )
     pending = (
         latest_handover
         if latest_handover is not None and latest_handover.status == Handover.Status.PENDING
         else None
     )
     is_owner = case.access == access.FULL and case.owning_desk_id == user.organisation.pk
-    overdue = (
-        access.of_case(case, Task).filter(status=Task.Status.OPEN, due_on__lt=_today()).count()
-        if case.access == access.FULL
-        else 0
-    )
     tabs = []
     if case.access == access.FULL:
         for code, label, url_name in tabs_for(case):
@@ -91,14 +82,14 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
         "tab": tab,
         "tabs": tabs,
         "phases": phases,
-        "children": children,
-        "other_members": others,
+        "children": counts["children"],
+        "other_members": counts["others"],
         "caseworkers": caseworkers,
         "pending_handover": pending,
         "latest_handover": latest_handover,
         "is_owner": is_owner and case.access == access.FULL,
         "is_coordinator": user.can(Capability.MANAGE_CASES),
-        "overdue_tasks": overdue,
+        "overdue_tasks": counts["overdue"],
         "read_only": not is_owner,
         "primary_action": _primary_action(case, user, is_owner, pending),
     }
