@@ -1079,6 +1079,40 @@ def record_person_view(person: Person, *, actor, page: str) -> None:
 # Handover
 
 
+def handover_problem(case: Case) -> ActionError | None:
+    """Why the case cannot be handed over now, whatever is written in the handover; None when
+    it can. The handover page says it before anything is typed, and hand_over_case refuses
+    with it. (Consent to the transfer is checked apart: the page offers to record it.)"""
+    if case.phase == Phase.HANDED_OVER:
+        return ActionError(
+            _("This case was already handed over on %(date)s.")
+            % {"date": _format_date(case.handed_over_at)},
+            code="already_done",
+        )
+    if case.owning_desk.kind != Organisation.Kind.EUROPEAN_DESK:
+        return ActionError(
+            _(
+                "Only a European desk hands a case over to a national desk. This case is "
+                "already at %(desk)s."
+            )
+            % {"desk": case.owning_desk.name},
+            code="forbidden",
+        )
+    if case.phase == Phase.CLOSED:
+        return ActionError(_("This case is closed. Reopen it first."), code="closed")
+    if case.phase != Phase.READY_TO_DEPART:
+        return ActionError(
+            _(
+                "This case is in %(phase)s. Move it to Ready to depart before handing it over: "
+                "that needs the person's consent to case management and the country they "
+                "return to."
+            )
+            % {"phase": Phase(case.phase).label},
+            code="not_ready",
+        )
+    return None
+
+
 @transaction.atomic
 def hand_over_case(
     case: Case,
@@ -1098,16 +1132,9 @@ def hand_over_case(
         .select_related("person", "owning_desk")
         .get(pk=case.pk)
     )
-    if case.phase == Phase.HANDED_OVER:
-        raise ActionError(
-            _("This case was already handed over on %(date)s.")
-            % {"date": _format_date(case.handed_over_at)},
-            code="already_done",
-        )
-    if case.owning_desk.kind != Organisation.Kind.EUROPEAN_DESK:
-        raise ActionError(_("Only a European desk hands a case over."), code="forbidden")
-    if case.phase != Phase.READY_TO_DEPART:
-        raise ActionError(_("Move the case to Ready to depart before handing it over."))
+    problem = handover_problem(case)
+    if problem is not None:
+        raise ActionError(problem.message, code=problem.code)
     consent = consent_in_force(case, Consent.Purpose.TRANSFER)
     if consent is None:
         raise ActionError(

@@ -40,13 +40,15 @@ def _drop_draft(request, case) -> None:
 @capability_required(Capability.WORK_CASES)
 def handover_start(request, case_id):
     case = _owned(request, case_id)
-    if case.phase == Phase.HANDED_OVER:
-        messages.info(
-            request,
-            _("This case was already handed over on %(date)s.")
-            % {"date": actions._format_date(case.handed_over_at)},
-        )
+    problem = actions.handover_problem(case)
+    if problem is not None and problem.code == "already_done":
+        messages.info(request, problem.message)
         return redirect("cases:case", case_id=case.public_id)
+    if problem is not None:
+        # Said before anything is typed: no form while the case cannot be handed over.
+        context = case_context(request, case, "summary", record_view=False)
+        context.update({"problem": problem, "may_change_phase": problem.code == "not_ready"})
+        return render(request, "cases/handover_blocked.html", context)
     consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
     national = Organisation.objects.filter(kind="national_desk", is_active=True)
     suggested = (
@@ -87,7 +89,7 @@ def handover_check(request, case_id):
             return redirect("cases:handover_sent", handover_id=handover.public_id)
         return redirect("cases:case", case_id=case.public_id)
     draft = _draft(request, case)
-    if not draft:
+    if not draft or actions.handover_problem(case) is not None:
         return redirect("cases:handover_start", case_id=case.public_id)
     to_desk = Organisation.objects.filter(pk=draft["to_desk"]).first()
     consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
