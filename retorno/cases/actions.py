@@ -6,19 +6,16 @@ commit."""
 import datetime
 import hashlib
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
 from retorno.audit.events import diff, record
-from retorno.cases import matching
+from retorno.cases import matching, notifications
 from retorno.cases.models import (
     NATIONAL_PHASES,
     SENSITIVE_VULNERABILITIES,
@@ -368,7 +365,7 @@ def _open_case(person, *, actor, desk, phase, priority, cycle=None, audit=True) 
         priority=priority or "normal",
     )
     if actor.role == Role.CASEWORKER:
-        Assignment.objects.create(case=case, user=actor)
+        Assignment.objects.create(case=case, user=actor, assigned_by=actor)
     if audit:
         _audit(
             "case.opened",
@@ -438,11 +435,14 @@ def assign_caseworker(case: Case, *, actor, user) -> Assignment:
             _("Choose someone who works on cases at %(desk)s.") % {"desk": case.owning_desk.name},
             field="caseworker",
         )
-    assignment, created = Assignment.objects.get_or_create(case=case, user=user)
+    assignment, created = Assignment.objects.get_or_create(
+        case=case, user=user, defaults={"assigned_by": actor}
+    )
     if created:
         _touch_case(case)
         _audit("case.assigned", actor=actor, case=case, detail={"caseworker": user.username})
         event(case, "assigned", actor=actor, caseworker=user.get_full_name() or user.username)
+        _notify_assigned(case, user, actor=actor)
     return assignment
 
 
@@ -1212,16 +1212,30 @@ def _notify_receiving_desk(handover: Handover) -> None:
         is_active=True,
         user__is_active=True,
     ).select_related("user")
-    link = settings.SITE_URL + reverse("cases:handover", args=[handover.public_id])
+    link = notifications.link(reverse("cases:handover", args=[handover.public_id]))
     for membership in coordinators:
-        user = membership.user
-        if not user.email:
-            continue
-        with translation.override(user.preferred_language or "es"):
-            context = {"handover": handover, "link": link, "user": user}
-            subject = render_to_string("cases/email/handover_subject.txt", context).strip()
-            body = render_to_string("cases/email/handover_message.txt", context)
-        send_mail(subject, body, None, [user.email])
+        notifications.email_user(
+            membership.user,
+            "cases/email/handover",
+            {"handover": handover, "link": link},
+            desk=handover.to_desk,
+        )
+
+
+def _notify_assigned(case: Case, user, *, actor) -> None:
+    """Tell a caseworker, after commit, that a case was assigned to her; not when she assigned
+    it to herself."""
+    if actor is None or actor.pk == user.pk:
+        return
+    desk = case.owning_desk
+    link = notifications.link(reverse("cases:case", args=[case.public_id]))
+
+    def send():
+        notifications.email_user(
+            user, "cases/email/assigned", {"case": case, "desk": desk, "link": link}, desk=desk
+        )
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -1259,7 +1273,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
     handover.save(update_fields=["status", "decided_by", "decided_at"])
     from_desk = case.owning_desk
     Assignment.objects.filter(case=case).delete()
-    Assignment.objects.create(case=case, user=caseworker)
+    Assignment.objects.create(case=case, user=caseworker, assigned_by=actor)
     case.owning_desk = handover.to_desk
     case.phase = Phase.RECEPTION
     case.phase_changed_at = handover.decided_at
@@ -1283,6 +1297,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
         from_desk=from_desk.name,
         caseworker=caseworker.get_full_name() or caseworker.username,
     )
+    _notify_assigned(case, caseworker, actor=actor)
     return case
 
 

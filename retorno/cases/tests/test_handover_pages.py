@@ -58,3 +58,88 @@ def test_a_national_desk_case_cannot_be_handed_over_and_the_page_says_so(as_user
     page = page.content.decode()
     assert "Only a European desk hands a case over to a national desk." in page
     assert 'name="situation"' not in page
+
+
+# Assignment: an email after commit, in her language, no names; and My work shows it.
+
+
+def test_accepting_a_handover_emails_the_caseworker_in_her_language(
+    personas, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from retorno.cases.tests.factories import handed_over
+
+    personas.lucia.preferred_language = "pt"
+    personas.lucia.save(update_fields=["preferred_language"])
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks() as callbacks:
+        case = actions.accept_handover(
+            handover, actor=acting(personas.mateo), caseworker=personas.lucia
+        )
+        assert mail.outbox == []  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [["lucia.lima@retorno.example"]]
+    message = mail.outbox[0]
+    assert message.subject == f"O caso {case.reference} foi atribuído a você"
+    assert reverse("cases:case", args=[case.public_id]) in message.body
+    for name in ("María", "Quispe", "Lucía", "Mendoza", "Mateo", "Rojas"):
+        assert name not in message.subject + message.body
+
+
+def test_a_coordinator_assigning_a_colleague_emails_her_but_no_one_assigning_herself(
+    personas, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from retorno.audit.models import AuditEvent
+
+    case = register(personas.bruno)  # Bruno is assigned as he registers: no email to himself
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.assign_caseworker(case, actor=acting(personas.bruno), user=personas.ana)
+    # Ana chose no language: the one of her desk, Italian.
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ana.milano@retorno.example"], f"Il caso {case.reference} ti è stato assegnato")
+    ]
+    assert "Bruno" not in mail.outbox[0].body and "María" not in mail.outbox[0].body
+    event = AuditEvent.objects.filter(verb="case.assigned").latest("pk")
+    assert event.actor_id == personas.bruno.pk
+    assert (event.target_type, event.target_id) == ("cases.case", str(case.public_id))
+    assert event.detail == {"caseworker": "ana.milano"}
+    mail.outbox.clear()
+    other = register(personas.bruno, given_names="Rosa")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.assign_caseworker(other, actor=acting(personas.ana), user=personas.ana)
+    assert mail.outbox == []
+
+
+def test_my_work_shows_cases_newly_assigned_by_someone_else(
+    as_user, personas, django_assert_max_num_queries
+):
+    own = register(personas.ana, given_names="Own")
+    given = register(personas.bruno)
+    actions.assign_caseworker(given, actor=acting(personas.bruno), user=personas.ana)
+    client = as_user(personas.ana)
+    with django_assert_max_num_queries(60) as baseline:
+        page = client.get("/").content.decode()
+    assert "1 case newly assigned to you" in page
+    assert f"Case {given.reference}</a> · Inquiry" in page
+    assert "assigned to you by Bruno Ferrari" in page
+    assert own.reference not in page.split("My open cases")[0]
+    more = [register(personas.bruno, given_names=f"P{n}") for n in range(4)]
+    for case in more:
+        actions.assign_caseworker(case, actor=acting(personas.bruno), user=personas.ana)
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        page = client.get("/").content.decode()
+    assert "5 cases newly assigned to you" in page
+    # Closed, or older than two weeks: no longer new.
+    actions.close_case(more[0], actor=acting(personas.bruno), reason="completed")
+    from retorno.cases.models import Assignment
+
+    Assignment.objects.filter(case=more[1]).update(
+        assigned_at=timezone.now() - datetime.timedelta(days=15)
+    )
+    page = client.get("/").content.decode()
+    assert "3 cases newly assigned to you" in page
