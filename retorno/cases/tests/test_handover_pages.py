@@ -143,3 +143,54 @@ def test_my_work_shows_cases_newly_assigned_by_someone_else(
     )
     page = client.get("/").content.decode()
     assert "3 cases newly assigned to you" in page
+
+
+# The sending caseworker finds her handovers.
+
+
+def test_a_caseworker_finds_the_handovers_she_sent_after_they_are_accepted(as_user, personas):
+    from retorno.cases.tests.factories import handed_over
+
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    reference = handover.case.reference
+    ana = as_user(personas.ana)
+    sent_page = ana.get(reverse("cases:handover_sent", args=[handover.public_id])).content
+    handovers_url = reverse("cases:handovers")
+    assert f'href="{handovers_url}"' in sent_page.decode()
+    actions.accept_handover(handover, actor=acting(personas.mateo), caseworker=personas.lucia)
+    response = ana.get(handovers_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Sent by you" in page
+    assert reference in page and "Lima national desk" in page and "Accepted" in page
+    # No deciding for a caseworker: nothing waiting, no accept button anywhere.
+    assert "Accept handover" not in page
+    detail = ana.get(reverse("cases:handover", args=[handover.public_id]))
+    assert detail.status_code == 200 and "Accept handover" not in detail.content.decode()
+    # Her coordinator sees it among the desk's, read-only.
+    page = as_user(personas.bruno).get(handovers_url).content.decode()
+    assert "Sent by your desk" in page and reference in page
+
+
+def test_the_handovers_section_is_in_a_caseworkers_navigation(as_user, personas):
+    page = as_user(personas.ana).get("/").content.decode()
+    assert f'href="{reverse("cases:handovers")}"' in page
+
+
+def test_a_sensitive_case_accepted_elsewhere_is_gone_from_the_senders_handovers(
+    as_user, personas
+):
+    from retorno.cases.tests.factories import handed_over
+
+    case = register(personas.ana)
+    actions.record_vulnerability(case, actor=acting(personas.ana), categories=["gbv"])
+    handover = handed_over(case, personas.ana, personas.org("LIM"))
+    ana = as_user(personas.ana)
+    sent_page = ana.get(reverse("cases:handover_sent", args=[handover.public_id])).content
+    assert "Because the case is sensitive, once it is accepted only the new desk sees it" in (
+        sent_page.decode()
+    )
+    actions.accept_handover(handover, actor=acting(personas.mateo), caseworker=personas.lucia)
+    page = ana.get(reverse("cases:handovers")).content.decode()
+    assert case.reference not in page
+    assert ana.get(reverse("cases:handover", args=[handover.public_id])).status_code == 404

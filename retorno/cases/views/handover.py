@@ -134,34 +134,46 @@ def handover_sent(request, handover_id):
     return render(request, "cases/handover_sent.html", {"handover": handover})
 
 
-@capability_required(Capability.MANAGE_CASES)
+@capability_required(Capability.WORK_CASES)
 def inbox(request):
+    """The handovers of the user's desk: waiting for a decision (coordinators decide), sent by
+    the user, sent by the rest of the desk, and decided here. Each list holds only the
+    handovers of cases the user may see: a sensitive case accepted elsewhere is gone."""
+    user = request.user
+    desk = user.organisation
+    visible = access.handovers_visible_to(user)
     waiting = (
-        access.handovers_waiting_for(request.user)
+        access.handovers_waiting_for(user)
         .select_related("case", "case__person", "from_desk", "sent_by")
         .order_by("sent_at")
     )
-    desk = request.user.organisation
     decided = (
-        access.handovers_visible_to(request.user)
-        .exclude(status=Handover.Status.PENDING)
+        visible.exclude(status=Handover.Status.PENDING)
         .filter(to_desk=desk)
         .select_related("case", "from_desk", "decided_by")
         .order_by("-decided_at")
     )
-    sent = (
-        access.handovers_visible_to(request.user)
-        .filter(from_desk=desk)
+    sent_by_me = (
+        visible.filter(from_desk=desk, sent_by=user)
         .select_related("case", "to_desk")
-        .order_by("-sent_at")
+        .order_by("-sent_at", "-pk")
+    )
+    sent_by_desk = (
+        visible.filter(from_desk=desk)
+        .exclude(sent_by=user)
+        .select_related("case", "to_desk", "sent_by")
+        .order_by("-sent_at", "-pk")
     )
     return render(
         request,
         "cases/handovers.html",
         {
+            "is_coordinator": user.can(Capability.MANAGE_CASES),
+            "european": desk.kind == Organisation.Kind.EUROPEAN_DESK,
             "waiting": waiting,
             "decided": Paginator(decided, 20).get_page(request.GET.get("page")),
-            "sent": sent[:20],
+            "sent_by_me": sent_by_me[:50],
+            "sent": sent_by_desk[:20],
         },
     )
 
