@@ -18,7 +18,10 @@ class CasesConfig(AppConfig):
             Section(
                 # Caseworkers too: they find the handovers they sent there (the badge counts
                 # only what waits for a coordinator's decision).
-                _("Handovers"), "cases:handovers", Capability.WORK_CASES, badge_key="handovers"
+                _("Handovers"),
+                "cases:handovers",
+                Capability.WORK_CASES,
+                badge_key="handovers",
             ),
             before="audit:events",
         )

@@ -177,9 +177,7 @@ def test_the_handovers_section_is_in_a_caseworkers_navigation(as_user, personas)
     assert f'href="{reverse("cases:handovers")}"' in page
 
 
-def test_a_sensitive_case_accepted_elsewhere_is_gone_from_the_senders_handovers(
-    as_user, personas
-):
+def test_a_sensitive_case_accepted_elsewhere_is_gone_from_the_senders_handovers(as_user, personas):
     from retorno.cases.tests.factories import handed_over
 
     case = register(personas.ana)
