@@ -113,7 +113,7 @@ def current_cycle(desk: Organisation, *, on: datetime.date | None = None) -> Cyc
     if cycle is None:
         raise ActionError(
             _("%(desk)s takes part in no programme cycle yet. Ask an administrator to add it.")
-            % {"desk": desk.name},
+            % {"desk": desk.local_name},
             code="no_cycle",
         )
     return cycle
@@ -432,7 +432,8 @@ def assign_caseworker(case: Case, *, actor, user) -> Assignment:
     ).exists()
     if not works_here:
         raise ActionError(
-            _("Choose someone who works on cases at %(desk)s.") % {"desk": case.owning_desk.name},
+            _("Choose someone who works on cases at %(desk)s.")
+            % {"desk": case.owning_desk.local_name},
             field="caseworker",
         )
     assignment, created = Assignment.objects.get_or_create(
@@ -800,7 +801,10 @@ def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
                 pending, actor=actor, reason=str(_("The person withdrew consent to the transfer."))
             )
             stopped.append(
-                str(_("The handover to %(desk)s was withdrawn.") % {"desk": pending.to_desk.name})
+                str(
+                    _("The handover to %(desk)s was withdrawn.")
+                    % {"desk": pending.to_desk.local_name}
+                )
             )
     # Later apps (referrals) stop what depended on this consent.
     from retorno.cases import hooks
@@ -924,7 +928,7 @@ def create_task(case: Case, *, actor, title: str, assignee, due_on, notes: str =
         ).exists()
     ):
         raise ActionError(
-            _("Choose someone who works at %(desk)s.") % {"desk": case.owning_desk.name},
+            _("Choose someone who works at %(desk)s.") % {"desk": case.owning_desk.local_name},
             field="assignee",
         )
     task = Task.objects.create(
@@ -1095,7 +1099,7 @@ def handover_problem(case: Case) -> ActionError | None:
                 "Only a European desk hands a case over to a national desk. This case is "
                 "already at %(desk)s."
             )
-            % {"desk": case.owning_desk.name},
+            % {"desk": case.owning_desk.local_name},
             code="forbidden",
         )
     if case.phase == Phase.CLOSED:
@@ -1264,7 +1268,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
     ).exists()
     if not works_here:
         raise ActionError(
-            _("Choose a caseworker of %(desk)s.") % {"desk": handover.to_desk.name},
+            _("Choose a caseworker of %(desk)s.") % {"desk": handover.to_desk.local_name},
             field="caseworker",
         )
     handover.status = Handover.Status.ACCEPTED

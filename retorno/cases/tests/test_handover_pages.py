@@ -163,6 +163,11 @@ def test_a_caseworker_finds_the_handovers_she_sent_after_they_are_accepted(as_us
     page = response.content.decode()
     assert "Sent by you" in page
     assert reference in page and "Lima national desk" in page and "Accepted" in page
+    # The case is gone from her default list; the link finds it.
+    link = page.split("?handed_over=on")[1].split('"')[0].replace("&amp;", "&")
+    cases = ana.get(reverse("cases:list") + "?handed_over=on" + link).content.decode()
+    assert reference in cases
+    assert reference not in ana.get(reverse("cases:list")).content.decode()
     # No deciding for a caseworker: nothing waiting, no accept button anywhere.
     assert "Accept handover" not in page
     detail = ana.get(reverse("cases:handover", args=[handover.public_id]))

@@ -234,7 +234,7 @@ def handover_accept(request, handover_id):
                     "%(name)s is its caseworker."
                 )
                 % {
-                    "desk": handover.to_desk.name,
+                    "desk": handover.to_desk.local_name,
                     "reference": case.reference,
                     "name": form.cleaned_data["caseworker"].get_full_name(),
                 },
@@ -270,7 +270,7 @@ def handover_return(request, handover_id):
             messages.success(
                 request,
                 _("The case is sent back to %(desk)s with your reason.")
-                % {"desk": handover.from_desk.name},
+                % {"desk": handover.from_desk.local_name},
             )
             return redirect("cases:handovers")
     return render(
