@@ -83,3 +83,11 @@ def test_an_administrator_names_a_desk_in_each_language(as_user, personas):
     assert event.changes == {"name_pt": ["Escritório nacional de Lima", "Escritório de Lima"]}
     detail = client.get(reverse("accounts:organisation", args=[lima.public_id])).content
     assert '<li lang="pt">Escritório de Lima</li>' in detail.decode()
+
+
+def test_the_timeline_names_desks_in_the_readers_language(as_user, personas):
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    url = reverse("cases:timeline", args=[handover.case.public_id])
+    page = as_user(_speaking(personas.ana, "es")).get(url).content.decode()
+    assert "A Oficina nacional de Lima, viaje el" in page
+    assert "Lima national desk" not in page
