@@ -19,6 +19,9 @@ def _test_settings(settings):
     from retorno.cases.forms import _FILTER_CHOICES
 
     _FILTER_CHOICES.clear()  # choices kept a minute per process must not cross tests
+    from retorno.cases.timeline import _DESKS
+
+    _DESKS.clear()  # nor the desks' names the timeline keeps a minute
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -88,6 +88,7 @@ def my_work(user) -> dict:
         "attention_tasks": tasks,
         "attention_tasks_total": tasks_total,
         "attention_handovers": handovers,
+        "newly_assigned": case_queries.newly_assigned(user),
         "phases": phases,
         "is_coordinator": user.can(Capability.MANAGE_CASES),
         "my_total": sum(my_counts.values()) - my_counts[Phase.CLOSED],

@@ -26,6 +26,9 @@ def _require(actor, capability: str) -> None:
 
 ORGANISATION_FIELDS = (
     "name",
+    "name_it",
+    "name_es",
+    "name_pt",
     "kind",
     "country",
     "city",

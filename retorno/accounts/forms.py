@@ -107,8 +107,16 @@ class OrganisationForm(forms.Form):
         },
     )
     name = forms.CharField(
-        label=_("Name"), max_length=200, error_messages={"required": _("Enter the name")}
+        label=_("Name"),
+        max_length=200,
+        help_text=_("In English. Pages in a language with no name of its own below show it."),
+        error_messages={"required": _("Enter the name")},
     )
+    # A desk's name in each other language ("Sportello di Milano"); a partner's proper name
+    # stays as it is, so these are optional.
+    name_it = forms.CharField(label=_("Name in Italian"), max_length=200, required=False)
+    name_es = forms.CharField(label=_("Name in Spanish"), max_length=200, required=False)
+    name_pt = forms.CharField(label=_("Name in Portuguese"), max_length=200, required=False)
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=Organisation.Kind.choices,

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -63,7 +64,16 @@ class Organisation(models.Model):
         unique=True,
         help_text=_("Short unique code used in case references, for example MIL or LIM."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_("In English. Pages in a language with no name of its own below show it."),
+    )
+    # The name in the other languages of the platform, for desks ("Sportello di Milano");
+    # partners keep their proper name and leave these empty.
+    name_it = models.CharField(_("name in Italian"), max_length=200, blank=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    name_pt = models.CharField(_("name in Portuguese"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = CountryField(_("country"))
     city = models.CharField(_("city"), max_length=100)
@@ -89,6 +99,14 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language of the page (or email) being rendered, else the main one."""
+        language = (translation.get_language() or "")[:2]
+        if language in ("it", "es", "pt"):
+            return getattr(self, f"name_{language}") or self.name
         return self.name
 
     @property

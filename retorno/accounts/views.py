@@ -108,7 +108,7 @@ def switch_desk(request):
             messages.success(
                 request,
                 _("You are now working as %(role)s at %(desk)s.")
-                % {"role": chosen.get_role_display(), "desk": chosen.organisation.name},
+                % {"role": chosen.get_role_display(), "desk": chosen.organisation.local_name},
             )
             return redirect("home")
     return render(request, "accounts/switch_desk.html", {"memberships": memberships})
@@ -216,7 +216,7 @@ def membership_deactivate(request, membership_id):
                 % {
                     "name": membership.user.get_full_name() or membership.user.username,
                     "role": membership.get_role_display(),
-                    "desk": membership.organisation.name,
+                    "desk": membership.organisation.local_name,
                 },
             )
             return redirect("accounts:user", user_id=membership.user.public_id)
@@ -317,7 +317,7 @@ def organisation_create(request):
         except ActionError as error:
             form_error(form, error)
         else:
-            messages.success(request, _("%(name)s is created.") % {"name": organisation.name})
+            messages.success(request, _("%(name)s is created.") % {"name": organisation.local_name})
             return redirect("accounts:organisation", organisation_id=organisation.public_id)
     status = 422 if form.errors else 200
     return render(

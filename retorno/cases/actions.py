@@ -6,19 +6,16 @@ commit."""
 import datetime
 import hashlib
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
 from retorno.audit.events import diff, record
-from retorno.cases import matching
+from retorno.cases import matching, notifications
 from retorno.cases.models import (
     NATIONAL_PHASES,
     SENSITIVE_VULNERABILITIES,
@@ -116,7 +113,7 @@ def current_cycle(desk: Organisation, *, on: datetime.date | None = None) -> Cyc
     if cycle is None:
         raise ActionError(
             _("%(desk)s takes part in no programme cycle yet. Ask an administrator to add it.")
-            % {"desk": desk.name},
+            % {"desk": desk.local_name},
             code="no_cycle",
         )
     return cycle
@@ -368,7 +365,7 @@ def _open_case(person, *, actor, desk, phase, priority, cycle=None, audit=True) 
         priority=priority or "normal",
     )
     if actor.role == Role.CASEWORKER:
-        Assignment.objects.create(case=case, user=actor)
+        Assignment.objects.create(case=case, user=actor, assigned_by=actor)
     if audit:
         _audit(
             "case.opened",
@@ -435,14 +432,18 @@ def assign_caseworker(case: Case, *, actor, user) -> Assignment:
     ).exists()
     if not works_here:
         raise ActionError(
-            _("Choose someone who works on cases at %(desk)s.") % {"desk": case.owning_desk.name},
+            _("Choose someone who works on cases at %(desk)s.")
+            % {"desk": case.owning_desk.local_name},
             field="caseworker",
         )
-    assignment, created = Assignment.objects.get_or_create(case=case, user=user)
+    assignment, created = Assignment.objects.get_or_create(
+        case=case, user=user, defaults={"assigned_by": actor}
+    )
     if created:
         _touch_case(case)
         _audit("case.assigned", actor=actor, case=case, detail={"caseworker": user.username})
         event(case, "assigned", actor=actor, caseworker=user.get_full_name() or user.username)
+        _notify_assigned(case, user, actor=actor)
     return assignment
 
 
@@ -800,7 +801,10 @@ def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
                 pending, actor=actor, reason=str(_("The person withdrew consent to the transfer."))
             )
             stopped.append(
-                str(_("The handover to %(desk)s was withdrawn.") % {"desk": pending.to_desk.name})
+                str(
+                    _("The handover to %(desk)s was withdrawn.")
+                    % {"desk": pending.to_desk.local_name}
+                )
             )
     # Later apps (referrals) stop what depended on this consent.
     from retorno.cases import hooks
@@ -924,7 +928,7 @@ def create_task(case: Case, *, actor, title: str, assignee, due_on, notes: str =
         ).exists()
     ):
         raise ActionError(
-            _("Choose someone who works at %(desk)s.") % {"desk": case.owning_desk.name},
+            _("Choose someone who works at %(desk)s.") % {"desk": case.owning_desk.local_name},
             field="assignee",
         )
     task = Task.objects.create(
@@ -1079,6 +1083,40 @@ def record_person_view(person: Person, *, actor, page: str) -> None:
 # Handover
 
 
+def handover_problem(case: Case) -> ActionError | None:
+    """Why the case cannot be handed over now, whatever is written in the handover; None when
+    it can. The handover page says it before anything is typed, and hand_over_case refuses
+    with it. (Consent to the transfer is checked apart: the page offers to record it.)"""
+    if case.phase == Phase.HANDED_OVER:
+        return ActionError(
+            _("This case was already handed over on %(date)s.")
+            % {"date": _format_date(case.handed_over_at)},
+            code="already_done",
+        )
+    if case.owning_desk.kind != Organisation.Kind.EUROPEAN_DESK:
+        return ActionError(
+            _(
+                "Only a European desk hands a case over to a national desk. This case is "
+                "already at %(desk)s."
+            )
+            % {"desk": case.owning_desk.local_name},
+            code="forbidden",
+        )
+    if case.phase == Phase.CLOSED:
+        return ActionError(_("This case is closed. Reopen it first."), code="closed")
+    if case.phase != Phase.READY_TO_DEPART:
+        return ActionError(
+            _(
+                "This case is in %(phase)s. Move it to Ready to depart before handing it over: "
+                "that needs the person's consent to case management and the country they "
+                "return to."
+            )
+            % {"phase": Phase(case.phase).label},
+            code="not_ready",
+        )
+    return None
+
+
 @transaction.atomic
 def hand_over_case(
     case: Case,
@@ -1098,16 +1136,9 @@ def hand_over_case(
         .select_related("person", "owning_desk")
         .get(pk=case.pk)
     )
-    if case.phase == Phase.HANDED_OVER:
-        raise ActionError(
-            _("This case was already handed over on %(date)s.")
-            % {"date": _format_date(case.handed_over_at)},
-            code="already_done",
-        )
-    if case.owning_desk.kind != Organisation.Kind.EUROPEAN_DESK:
-        raise ActionError(_("Only a European desk hands a case over."), code="forbidden")
-    if case.phase != Phase.READY_TO_DEPART:
-        raise ActionError(_("Move the case to Ready to depart before handing it over."))
+    problem = handover_problem(case)
+    if problem is not None:
+        raise ActionError(problem.message, code=problem.code)
     consent = consent_in_force(case, Consent.Purpose.TRANSFER)
     if consent is None:
         raise ActionError(
@@ -1185,16 +1216,30 @@ def _notify_receiving_desk(handover: Handover) -> None:
         is_active=True,
         user__is_active=True,
     ).select_related("user")
-    link = settings.SITE_URL + reverse("cases:handover", args=[handover.public_id])
+    link = notifications.link(reverse("cases:handover", args=[handover.public_id]))
     for membership in coordinators:
-        user = membership.user
-        if not user.email:
-            continue
-        with translation.override(user.preferred_language or "es"):
-            context = {"handover": handover, "link": link, "user": user}
-            subject = render_to_string("cases/email/handover_subject.txt", context).strip()
-            body = render_to_string("cases/email/handover_message.txt", context)
-        send_mail(subject, body, None, [user.email])
+        notifications.email_user(
+            membership.user,
+            "cases/email/handover",
+            {"handover": handover, "link": link},
+            desk=handover.to_desk,
+        )
+
+
+def _notify_assigned(case: Case, user, *, actor) -> None:
+    """Tell a caseworker, after commit, that a case was assigned to her; not when she assigned
+    it to herself."""
+    if actor is None or actor.pk == user.pk:
+        return
+    desk = case.owning_desk
+    link = notifications.link(reverse("cases:case", args=[case.public_id]))
+
+    def send():
+        notifications.email_user(
+            user, "cases/email/assigned", {"case": case, "desk": desk, "link": link}, desk=desk
+        )
+
+    transaction.on_commit(send)
 
 
 @transaction.atomic
@@ -1223,7 +1268,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
     ).exists()
     if not works_here:
         raise ActionError(
-            _("Choose a caseworker of %(desk)s.") % {"desk": handover.to_desk.name},
+            _("Choose a caseworker of %(desk)s.") % {"desk": handover.to_desk.local_name},
             field="caseworker",
         )
     handover.status = Handover.Status.ACCEPTED
@@ -1232,7 +1277,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
     handover.save(update_fields=["status", "decided_by", "decided_at"])
     from_desk = case.owning_desk
     Assignment.objects.filter(case=case).delete()
-    Assignment.objects.create(case=case, user=caseworker)
+    Assignment.objects.create(case=case, user=caseworker, assigned_by=actor)
     case.owning_desk = handover.to_desk
     case.phase = Phase.RECEPTION
     case.phase_changed_at = handover.decided_at
@@ -1256,6 +1301,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
         from_desk=from_desk.name,
         caseworker=caseworker.get_full_name() or caseworker.username,
     )
+    _notify_assigned(case, caseworker, actor=actor)
     return case
 
 

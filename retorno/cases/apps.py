@@ -16,7 +16,12 @@ class CasesConfig(AppConfig):
         register(Section(_("Tasks"), "cases:tasks", Capability.WORK_CASES), before="audit:events")
         register(
             Section(
-                _("Handovers"), "cases:handovers", Capability.MANAGE_CASES, badge_key="handovers"
+                # Caseworkers too: they find the handovers they sent there (the badge counts
+                # only what waits for a coordinator's decision).
+                _("Handovers"),
+                "cases:handovers",
+                Capability.WORK_CASES,
+                badge_key="handovers",
             ),
             before="audit:events",
         )

@@ -873,7 +873,9 @@ class CaseFilterForm(forms.Form):
         self.fields["return_country"].choices = country_choices(RETURN_COUNTRIES, blank=False)
         choices = filter_choices(desk)
         self.fields["caseworker"].choices = [("", _("Anyone")), *choices["caseworker"]]
-        self.fields["desk"].choices = choices["desk"]
+        self.fields["desk"].choices = sorted(
+            ((o.pk, o.local_name) for o in choices["desk"]), key=lambda c: c[1]
+        )
         self.fields["programme"].choices = [("", _("Any programme")), *choices["programme"]]
         self.fields["cycle"].choices = [("", _("Any cycle")), *choices["cycle"]]
 
@@ -898,10 +900,12 @@ def filter_choices(desk) -> dict:
             staff.append((pk, f"{first} {last}".strip() or username))
     choices = {
         "caseworker": staff,
+        # Whole (name-only) organisations: the label is the name in the reader's language,
+        # chosen per request.
         "desk": list(
             Organisation.objects.filter(kind__in=["european_desk", "national_desk"])
             .order_by("name")
-            .values_list("pk", "name")
+            .only("pk", "name", "name_it", "name_es", "name_pt")
         ),
         "programme": list(Programme.objects.order_by("name").values_list("pk", "name")),
         "cycle": [

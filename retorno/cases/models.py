@@ -305,6 +305,7 @@ class Case(models.Model):
     caseworkers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="Assignment",
+        through_fields=("case", "user"),
         related_name="assigned_cases",
         verbose_name=_("caseworkers"),
     )
@@ -374,6 +375,16 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
     assigned_at = models.DateTimeField(auto_now_add=True)
+    # Who assigned the case, for "Newly assigned to you" on My work; empty for assignments
+    # made before this was recorded.
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
 
     class Meta:
         verbose_name = _("assignment")

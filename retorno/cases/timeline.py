@@ -80,6 +80,30 @@ def register_kinds(group: str, describers: dict) -> None:
         GROUPS[group][1].extend(k for k in describers if k not in GROUPS[group][1])
 
 
+_DESKS: dict = {}
+DESK_NAMES_SECONDS = 60
+
+
+def _desk_name(stored: str) -> str:
+    """An event keeps the desk's name as it was written; shown in the reader's language when
+    it is still a desk's main name. The desks are read once a minute per server process."""
+    import time
+
+    from retorno.accounts.models import Organisation
+
+    if not stored:
+        return stored
+    cached = _DESKS.get("desks")
+    if cached is None or time.monotonic() - cached[0] >= DESK_NAMES_SECONDS:
+        desks = Organisation.objects.exclude(kind=Organisation.Kind.PARTNER).only(
+            "name", "name_it", "name_es", "name_pt"
+        )
+        cached = (time.monotonic(), {desk.name: desk for desk in desks})
+        _DESKS["desks"] = cached
+    desk = cached[1].get(stored)
+    return desk.local_name if desk is not None else stored
+
+
 def title_and_text(event) -> tuple[str, str]:
     p = event.params or {}
     kind = event.kind
@@ -87,7 +111,7 @@ def title_and_text(event) -> tuple[str, str]:
         return DESCRIBERS[kind](p)
     if kind == "case_opened":
         return _("Case opened"), _("Opened at %(desk)s in the phase %(phase)s.") % {
-            "desk": p.get("desk", ""),
+            "desk": _desk_name(p.get("desk", "")),
             "phase": _label(Phase, p.get("phase")),
         }
     if kind == "phase_changed":
@@ -105,19 +129,19 @@ def title_and_text(event) -> tuple[str, str]:
         }
     if kind == "handed_over":
         return _("Case handed over"), _("To %(desk)s, travel on %(date)s.") % {
-            "desk": p.get("to_desk", ""),
+            "desk": _desk_name(p.get("to_desk", "")),
             "date": _date(p.get("travel_date")),
         }
     if kind == "handover_accepted":
         return _("Handover accepted"), _(
             "%(desk)s owns the case; %(caseworker)s is its caseworker."
         ) % {
-            "desk": p.get("to_desk", ""),
+            "desk": _desk_name(p.get("to_desk", "")),
             "caseworker": p.get("caseworker", ""),
         }
     if kind == "handover_returned":
         return _("Handover sent back"), _("By %(desk)s: %(reason)s") % {
-            "desk": p.get("to_desk", ""),
+            "desk": _desk_name(p.get("to_desk", "")),
             "reason": p.get("reason", ""),
         }
     if kind in ("journal_added", "journal_amended"):

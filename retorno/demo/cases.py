@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from retorno.accounts.middleware import act_as as acting
 from retorno.cases import actions
-from retorno.cases.models import Consent, Person
+from retorno.cases.models import Assignment, Consent, Person
 
 MARKER = "DEMO-"
 
@@ -464,6 +464,11 @@ def _advance(
     receiving = acting(users[COORDINATOR[to_desk.code]])
     national_worker = acting(users[CASEWORKER.get(to_desk.code, COORDINATOR[to_desk.code])])
     case = actions.accept_handover(handover, actor=receiving, caseworker=national_worker)
+    if phase != "reception":
+        # A case already past reception was assigned weeks ago: not "newly assigned".
+        Assignment.objects.filter(case=case).update(
+            assigned_at=timezone.now() - datetime.timedelta(days=30)
+        )
     _continue_national(case, phase, national_worker, rng, today)
 
 

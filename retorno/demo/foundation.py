@@ -34,6 +34,60 @@ ORGANISATIONS = [
 ]
 
 
+# The names of the desks in the platform's other languages (it, es, pt); partners keep their
+# proper names.
+LOCAL_NAMES = {
+    "MIL": ("Sportello di Milano", "Oficina de Milán", "Escritório de Milão"),
+    "MAD": ("Sportello di Madrid", "Oficina de Madrid", "Escritório de Madri"),
+    "LIS": ("Sportello di Lisbona", "Oficina de Lisboa", "Escritório de Lisboa"),
+    "LPZ": (
+        "Sportello nazionale di La Paz",
+        "Oficina nacional de La Paz",
+        "Escritório nacional de La Paz",
+    ),
+    "BSB": (
+        "Sportello nazionale di Brasilia",
+        "Oficina nacional de Brasilia",
+        "Escritório nacional de Brasília",
+    ),
+    "SCL": (
+        "Sportello nazionale di Santiago",
+        "Oficina nacional de Santiago",
+        "Escritório nacional de Santiago",
+    ),
+    "BOG": (
+        "Sportello nazionale di Bogotà",
+        "Oficina nacional de Bogotá",
+        "Escritório nacional de Bogotá",
+    ),
+    "UIO": (
+        "Sportello nazionale di Quito",
+        "Oficina nacional de Quito",
+        "Escritório nacional de Quito",
+    ),
+    "ASU": (
+        "Sportello nazionale di Asunción",
+        "Oficina nacional de Asunción",
+        "Escritório nacional de Assunção",
+    ),
+    "LIM": (
+        "Sportello nazionale di Lima",
+        "Oficina nacional de Lima",
+        "Escritório nacional de Lima",
+    ),
+    "MVD": (
+        "Sportello nazionale di Montevideo",
+        "Oficina nacional de Montevideo",
+        "Escritório nacional de Montevidéu",
+    ),
+    "COORD": (
+        "Coordinamento del programma",
+        "Coordinación del programa",
+        "Coordenação do programa",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class Account:
     username: str
@@ -92,6 +146,10 @@ def ensure_organisations() -> dict[str, Organisation]:
                 "help_email": f"help.{code.lower()}@retorno.example" if kind != K.PARTNER else "",
             },
         )
+        if code in LOCAL_NAMES and not (org.name_it or org.name_es or org.name_pt):
+            # Also fills the names of a demo database made before they existed.
+            org.name_it, org.name_es, org.name_pt = LOCAL_NAMES[code]
+            org.save(update_fields=["name_it", "name_es", "name_pt", "updated_at"])
         organisations[code] = org
     return organisations
 

@@ -224,7 +224,7 @@ def submit(request, case_id):
                     "The plan is waiting for approval by a coordinator of %(desk)s who did "
                     "not write it."
                 )
-                % {"desk": case.owning_desk.name},
+                % {"desk": case.owning_desk.local_name},
             )
     return redirect("plans:plan", case_id=case.public_id)
 

@@ -40,13 +40,15 @@ def _drop_draft(request, case) -> None:
 @capability_required(Capability.WORK_CASES)
 def handover_start(request, case_id):
     case = _owned(request, case_id)
-    if case.phase == Phase.HANDED_OVER:
-        messages.info(
-            request,
-            _("This case was already handed over on %(date)s.")
-            % {"date": actions._format_date(case.handed_over_at)},
-        )
+    problem = actions.handover_problem(case)
+    if problem is not None and problem.code == "already_done":
+        messages.info(request, problem.message)
         return redirect("cases:case", case_id=case.public_id)
+    if problem is not None:
+        # Said before anything is typed: no form while the case cannot be handed over.
+        context = case_context(request, case, "summary", record_view=False)
+        context.update({"problem": problem, "may_change_phase": problem.code == "not_ready"})
+        return render(request, "cases/handover_blocked.html", context)
     consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
     national = Organisation.objects.filter(kind="national_desk", is_active=True)
     suggested = (
@@ -87,7 +89,7 @@ def handover_check(request, case_id):
             return redirect("cases:handover_sent", handover_id=handover.public_id)
         return redirect("cases:case", case_id=case.public_id)
     draft = _draft(request, case)
-    if not draft:
+    if not draft or actions.handover_problem(case) is not None:
         return redirect("cases:handover_start", case_id=case.public_id)
     to_desk = Organisation.objects.filter(pk=draft["to_desk"]).first()
     consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
@@ -132,34 +134,46 @@ def handover_sent(request, handover_id):
     return render(request, "cases/handover_sent.html", {"handover": handover})
 
 
-@capability_required(Capability.MANAGE_CASES)
+@capability_required(Capability.WORK_CASES)
 def inbox(request):
+    """The handovers of the user's desk: waiting for a decision (coordinators decide), sent by
+    the user, sent by the rest of the desk, and decided here. Each list holds only the
+    handovers of cases the user may see: a sensitive case accepted elsewhere is gone."""
+    user = request.user
+    desk = user.organisation
+    visible = access.handovers_visible_to(user)
     waiting = (
-        access.handovers_waiting_for(request.user)
+        access.handovers_waiting_for(user)
         .select_related("case", "case__person", "from_desk", "sent_by")
         .order_by("sent_at")
     )
-    desk = request.user.organisation
     decided = (
-        access.handovers_visible_to(request.user)
-        .exclude(status=Handover.Status.PENDING)
+        visible.exclude(status=Handover.Status.PENDING)
         .filter(to_desk=desk)
         .select_related("case", "from_desk", "decided_by")
         .order_by("-decided_at")
     )
-    sent = (
-        access.handovers_visible_to(request.user)
-        .filter(from_desk=desk)
+    sent_by_me = (
+        visible.filter(from_desk=desk, sent_by=user)
         .select_related("case", "to_desk")
-        .order_by("-sent_at")
+        .order_by("-sent_at", "-pk")
+    )
+    sent_by_desk = (
+        visible.filter(from_desk=desk)
+        .exclude(sent_by=user)
+        .select_related("case", "to_desk", "sent_by")
+        .order_by("-sent_at", "-pk")
     )
     return render(
         request,
         "cases/handovers.html",
         {
+            "is_coordinator": user.can(Capability.MANAGE_CASES),
+            "european": desk.kind == Organisation.Kind.EUROPEAN_DESK,
             "waiting": waiting,
             "decided": Paginator(decided, 20).get_page(request.GET.get("page")),
-            "sent": sent[:20],
+            "sent_by_me": sent_by_me[:50],
+            "sent": sent_by_desk[:20],
         },
     )
 
@@ -220,7 +234,7 @@ def handover_accept(request, handover_id):
                     "%(name)s is its caseworker."
                 )
                 % {
-                    "desk": handover.to_desk.name,
+                    "desk": handover.to_desk.local_name,
                     "reference": case.reference,
                     "name": form.cleaned_data["caseworker"].get_full_name(),
                 },
@@ -256,7 +270,7 @@ def handover_return(request, handover_id):
             messages.success(
                 request,
                 _("The case is sent back to %(desk)s with your reason.")
-                % {"desk": handover.from_desk.name},
+                % {"desk": handover.from_desk.local_name},
             )
             return redirect("cases:handovers")
     return render(

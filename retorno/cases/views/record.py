@@ -447,7 +447,7 @@ def sensitive_remove(request, case_id):
             messages.success(
                 request,
                 _("The case is no longer sensitive: everyone at %(desk)s can see it.")
-                % {"desk": case.owning_desk.name},
+                % {"desk": case.owning_desk.local_name},
             )
             return redirect("cases:case", case_id=case.public_id)
     context = case_context(request, case, "summary", record_view=False)

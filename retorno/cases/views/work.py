@@ -147,7 +147,7 @@ def journal_add(request, case_id):
     form = JournalEntryForm(
         request.POST or None,
         initial={"occurred_on": timezone.localdate(), "kind": "counselling"},
-        desk_name=case.owning_desk.name,
+        desk_name=case.owning_desk.local_name,
     )
     if request.method == "POST" and form.is_valid():
         try:
