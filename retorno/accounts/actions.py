@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.models import ApiToken, Membership, Organisation, User, hash_token
@@ -320,7 +321,10 @@ def record_sign_out(user: User) -> None:
 
 
 def record_failed_sign_in(login: str, *, locked: bool) -> None:
-    """`login` is what was typed; if it names an account, the event points at it."""
+    """`login` is what was typed. If it names an account, the event names that account.
+    Otherwise the typed text is not kept, since it may be a password typed into the login field:
+    the event holds "unknown:" and a keyed fingerprint of it instead, which tells the DPO that
+    repeated attempts used the same unknown login without saying what it was."""
     user = User.objects.filter(username__iexact=login).first() or (
         User.objects.filter(email__iexact=login).first() if "@" in login else None
     )
@@ -328,7 +332,12 @@ def record_failed_sign_in(login: str, *, locked: bool) -> None:
     record(
         verb,
         actor=None,
-        actor_username=login[:150],
+        actor_username=user.username if user is not None else unknown_login_label(login),
         target=user,
         detail={"account_exists": user is not None},
     )
+
+
+def unknown_login_label(login: str) -> str:
+    digest = salted_hmac("retorno.unknown-login", login.strip().casefold(), algorithm="sha256")
+    return "unknown:" + digest.hexdigest()[:12]
