@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from retorno.accounts.middleware import needs_two_factor_setup
 from retorno.accounts.models import ApiToken, Membership, Organisation, User, hash_token
 from retorno.accounts.roles import ROLES_A_COORDINATOR_MAY_GRANT, Capability, role_can
 from retorno.audit.events import diff, record
@@ -274,6 +275,11 @@ def set_preferred_language(user: User, *, actor, language: str) -> User:
 
 # API tokens
 
+TWO_FACTOR_FIRST = _(
+    "Your role requires two-factor authentication: set it up in Retorno's web app (Your "
+    "account, Two-factor authentication) before using the API."
+)
+
 
 @transaction.atomic
 def create_token(user: User, *, actor, name: str, membership: Membership) -> tuple[ApiToken, str]:
@@ -284,6 +290,8 @@ def create_token(user: User, *, actor, name: str, membership: Membership) -> tup
         raise ActionError(_("Choose one of your roles."), field="membership")
     if not role_can(membership.role, Capability.USE_API):
         raise ActionError(_("This role cannot use the API."), field="membership")
+    if needs_two_factor_setup(user, membership.role):
+        raise ActionError(TWO_FACTOR_FIRST, code="forbidden")
     name = name.strip()
     if not name:
         raise ActionError(_("Enter a name for the token."), field="name")
