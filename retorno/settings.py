@@ -127,6 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, whose flush respects the audit trail's append-only triggers.
+    DATABASES["default"]["ENGINE"] = "retorno.lib.sqlite"
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

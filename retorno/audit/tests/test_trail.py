@@ -67,20 +67,39 @@ def test_the_database_itself_refuses_to_change_an_event(personas):
     assert AuditEvent.objects.get(pk=event.pk).verb == "signin.succeeded"
 
 
-def test_postgresql_refuses_to_delete_an_event(personas):
-    """On SQLite (the embedded default) only UPDATE is guarded; see migration 0002."""
+def test_the_database_itself_refuses_to_delete_an_event(personas):
     event = record("signin.succeeded", actor=acting(personas.ana))
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
-        assert AuditEvent.objects.filter(pk=event.pk).exists()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                ["audit_auditevent"],
-            )
-            assert cursor.fetchall() == [("audit_event_no_update",)]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_djangos_base_manager_refuses_too(personas):
+    event = record("signin.succeeded", actor=acting(personas.ana))
+    with pytest.raises(AppendOnlyError):
+        AuditEvent._base_manager.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent._base_manager.filter(pk=event.pk).update(verb="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent._base_manager.filter(pk=event.pk)._update({"verb": "x"})
+    assert AuditEvent.objects.get(pk=event.pk).verb == "signin.succeeded"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_flush_of_the_whole_database_empties_the_trail_and_the_guard_comes_back():
+    from django.core.management import call_command
+
+    record("signin.failed", actor=None, actor_username="someone")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    event = record("signin.failed", actor=None, actor_username="someone")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET verb = 'x' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["ana", "bruno", "lucia", "mateo", "carla", "eva", "olga"])
