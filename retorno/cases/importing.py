@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .validation import (
@@ -198,7 +198,7 @@ def read_rows(uploaded_name: str, content: bytes) -> list[RawRow]:
 
     The format is recognised from the bytes (an XLSX workbook is a ZIP archive), so a file
     with the wrong extension still reads. CSV may be UTF-8 (with or without BOM), UTF-16 with
-    BOM, or Windows-1252 / Latin-1, separated by commas, semicolons or tabs.
+    BOM, or Windows-1252 (see _decode), separated by commas, semicolons or tabs.
     Raises ImportFileError when the file is empty, unreadable, has a wrong header, no rows,
     or more than MAX_ROWS rows.
     """
@@ -231,7 +231,22 @@ def _not_a_spreadsheet() -> ImportFileError:
     )
 
 
+# A character of two to four bytes as UTF-8 writes it. A Windows-1252 file (what spreadsheet
+# programs on Windows save as "CSV") practically never holds one: its accented letters are
+# single bytes followed by plain letters.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
 def _decode(content: bytes) -> str:
+    """The file's text. UTF-8 (with or without BOM) and UTF-16 with BOM are read as such. A file
+    that is not UTF-8 anywhere is a Windows-1252 file, and is read as one. A file that is UTF-8
+    but for some bytes is refused, naming the lines: read as Windows-1252 it would turn every
+    accented letter into two wrong ones (José into JosÃ©), and guessing any other way would
+    change names without a word."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return content.decode("utf-16")
@@ -239,12 +254,41 @@ def _decode(content: bytes) -> str:
             raise _not_a_spreadsheet() from None
     if b"\x00" in content[:8192]:
         raise _not_a_spreadsheet()  # binary: a PDF, an image, a Word file
-    for encoding in ("utf-8-sig", "cp1252"):
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if not _UTF8_SEQUENCE.search(content):
         try:
-            return content.decode(encoding)
+            return content.decode("cp1252")
         except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")  # never fails: every byte is a character
+            pass  # bytes Windows-1252 does not define: not a text file we can read
+    bad = [
+        number
+        for number, text_line in enumerate(content.split(b"\n"), start=1)
+        if not _is_utf8(text_line.removeprefix(b"\xef\xbb\xbf") if number == 1 else text_line)
+    ]
+    shown = ", ".join(str(n) for n in bad[:10]) + (" …" if len(bad) > 10 else "")
+    raise ImportFileError(
+        ngettext(
+            "Line %(lines)s of the file has characters that are not valid UTF-8 text (a "
+            "character was damaged or saved in another encoding), so its names could be read "
+            "wrong; correct that line, save the file as CSV UTF-8 and upload it again",
+            "Lines %(lines)s of the file have characters that are not valid UTF-8 text (a "
+            "character was damaged or saved in another encoding), so their names could be read "
+            "wrong; correct those lines, save the file as CSV UTF-8 and upload it again",
+            len(bad),
+        )
+        % {"lines": shown}
+    )
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -261,20 +305,29 @@ def _csv_rows(content: bytes):
     """(line, cells) for each record; a record's line is its row in a spreadsheet program,
     which shows a quoted value spanning several text lines as one row."""
     text = _decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    # strict: an unclosed quote is an error on its row, rather than swallowing the rows under it
+    # into one value.
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True
+    )
     line = 0
     try:
         for cells in reader:
             line += 1
             yield line, [cell.strip() for cell in cells]
-    except csv.Error:
-        raise ImportFileError(
-            _(
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            message = _(
                 "Row %(line)s of the file cannot be read as CSV; check its quotes, or save "
                 "the file again from the spreadsheet program as CSV or .xlsx"
             )
-            % {"line": line + 1}
-        ) from None
+        else:
+            message = _(
+                'Row %(line)s of the file has a quotation mark (") that is not closed or is out '
+                "of place, so the rows under it cannot be read; correct the quotes on that row, "
+                "or save the file again from the spreadsheet program as CSV or .xlsx"
+            )
+        raise ImportFileError(message % {"line": line + 1}) from None
 
 
 def _cell_text(value) -> str:
