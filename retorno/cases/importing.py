@@ -26,9 +26,12 @@ A national_id without a document_country is checked against the nationality.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
+import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -58,6 +61,8 @@ __all__ = [
     "PersonRow",
     "RawRow",
     "RowError",
+    "dump_result",
+    "load_result",
     "parse_import",
     "read_rows",
     "validate_rows",
@@ -82,6 +87,15 @@ COLUMNS = (
 )
 NAME_COLUMNS = ("given_names", "first_surname", "second_surname")
 MAX_ROWS = 20_000
+# Every row counts against this, empty ones included, so that a file of millions of empty rows
+# (a few kilobytes zipped) is refused after reading this many: the header, MAX_ROWS persons and
+# some empty rows among them.
+MAX_LINES = 21_000
+# An XLSX workbook is a ZIP archive: its parts may together unpack to at most this. Reading stops
+# at the size each part declares, so a part cannot unpack to more than it says.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+# Columns of an XLSX row read; the file has 15, and anything far to their right is not data.
+MAX_COLUMNS = 64
 MAX_LENGTHS = {
     "reference": 64,
     "given_names": 100,
@@ -347,9 +361,35 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _too_big_workbook() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The workbook unpacks to more than %(max)s MB, far more than %(rows)s rows of "
+            "persons need; delete the empty rows and columns, or save it as CSV, and upload it "
+            "again"
+        )
+        % {
+            "max": MAX_UNPACKED_BYTES // (1024 * 1024),
+            "rows": number_format(MAX_ROWS, force_grouping=True),
+        }
+    )
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse, before parsing, a workbook whose parts declare an absurd unpacked size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _not_a_spreadsheet() from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _too_big_workbook()
+
+
 def _xlsx_rows(content: bytes):
     import openpyxl
 
+    _check_archive(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a ZIP that is not a workbook: .docx, .ods, a damaged file
@@ -361,9 +401,24 @@ def _xlsx_rows(content: bytes):
                 _("The workbook has no worksheet; put the persons on the first worksheet")
             )
         sheet = sheets[0]
-        sheet.reset_dimensions()  # some programs write a wrong size; read every row
+        declared = sheet.max_row if sheet.max_row and sheet.max_row > 1 else 0
+        if declared > MAX_LINES:
+            raise ImportFileError(
+                _(
+                    "The worksheet says it has %(rows)s rows, more than the %(max)s Retorno "
+                    "reads; delete the empty rows under the persons, and split the file into "
+                    "files of %(persons)s persons or fewer"
+                )
+                % {
+                    "rows": number_format(declared, force_grouping=True),
+                    "max": number_format(MAX_LINES, force_grouping=True),
+                    "persons": number_format(MAX_ROWS, force_grouping=True),
+                }
+            )
+        sheet.reset_dimensions()  # some programs write too small a size; read every row
         try:
-            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            for line, cells in enumerate(rows, start=1):
                 yield line, [_cell_text(v) for v in cells]
         except ImportFileError:
             raise
@@ -426,10 +481,27 @@ def _check_header(cells: list[str]) -> list[str]:
     return names
 
 
+def _too_many_lines(line: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file has more than %(max)s rows, counting empty ones (Retorno stopped reading "
+            "at row %(line)s); delete the empty rows, and split the file into files of "
+            "%(persons)s persons or fewer"
+        )
+        % {
+            "max": number_format(MAX_LINES, force_grouping=True),
+            "line": number_format(line, force_grouping=True),
+            "persons": number_format(MAX_ROWS, force_grouping=True),
+        }
+    )
+
+
 def _rows_under_header(table) -> list[RawRow]:
     header = None
     rows: list[RawRow] = []
     for line, cells in table:
+        if line > MAX_LINES:
+            raise _too_many_lines(line)
         if not any(cells):
             continue  # an empty row, before or among the persons
         if header is None:
@@ -505,6 +577,33 @@ def parse_import(
     return validate_rows(
         read_rows(uploaded_name, content), default_phone_region=default_phone_region
     )
+
+
+def dump_result(result: ImportResult) -> bytes:
+    """A valid result as JSON, kept between the check and the run so the file is read once."""
+    return json.dumps(
+        {
+            "rows": [dataclasses.asdict(row) for row in result.rows],
+            "warnings": [dataclasses.asdict(warning) for warning in result.warnings],
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def load_result(data: bytes) -> ImportResult:
+    stored = json.loads(data)
+    rows = []
+    for values in stored["rows"]:
+        birth, document = values.pop("birth"), values.pop("document")
+        rows.append(
+            PersonRow(
+                **values,
+                birth=PartialDate(**birth) if birth else None,
+                document=DocumentCheck(**document) if document else None,
+            )
+        )
+    warnings = [RowError(**values) for values in stored["warnings"]]
+    return ImportResult(rows=rows, warnings=warnings)
 
 
 def _validate_row(row: RawRow, default_phone_region, references):
