@@ -3,6 +3,7 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from retorno.accounts import actions
@@ -229,7 +230,8 @@ def test_no_token_is_created_before_two_factor_is_set_up(as_user, settings, pers
     bruno = acting(personas.bruno)
     with pytest.raises(actions.ActionError) as refused:
         actions.create_token(bruno, actor=bruno, name="script", membership=bruno.membership)
-    assert str(refused.value) == TWO_FACTOR_FIRST
+    with translation.override("en"):
+        assert str(refused.value) == TWO_FACTOR_FIRST
     response = as_user(personas.bruno).post(
         reverse("accounts:token_create"), {"name": "script", "membership": bruno.membership.pk}
     )
