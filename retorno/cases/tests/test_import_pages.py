@@ -197,3 +197,24 @@ def test_abandoned_files_are_purged_after_a_day_and_fresh_ones_kept(as_user, per
     call_command("purge_import_files", stdout=out)
     assert kept_files(media) == [fresh]
     assert out.getvalue() == "Deleted 1 import files older than 24 hours.\n"
+
+
+def test_the_duplicate_report_writes_references_that_look_like_formulas_as_text(personas, tmp_path):
+    import csv
+
+    source = tmp_path / "persons.csv"
+    source.write_text(
+        ",".join(COLUMNS)
+        + '\n=HYPERLINK("http://x";"a"),María,Quispe,Huamán,F,1986-03-27,PE\n'
+        + "-1+1,María,Quispe,Huamán,F,1986-03-27,PE\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import_persons", str(source), desk="MIL", actor="bruno.milano", stdout=io.StringIO()
+    )
+    output = tmp_path / "pairs.csv"
+    call_command("duplicate_report", desk="MIL", output=str(output), stdout=io.StringIO())
+    with output.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["reference_a", "reference_b", "score", "reasons"]
+    assert sorted(rows[1][:2]) == ["'-1+1", '\'=HYPERLINK("http://x";"a")']
