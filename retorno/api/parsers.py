@@ -14,7 +14,9 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 MAX_DEPTH = 32
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, or an unterminated one up to the end: always matching keeps this linear (a pattern
+# that can fail would rescan the rest of the body from every quote).
+_STRING = re.compile(r'"(?:[^"\\]+|\\.)*(?:"|\\?\Z)', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
 

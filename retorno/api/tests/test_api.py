@@ -237,3 +237,12 @@ def test_no_token_is_created_before_two_factor_is_set_up(as_user, settings, pers
     )
     assert response["Location"] == reverse("mfa_activate_totp")  # the page sends them to set it up
     assert not ApiToken.objects.exists()
+
+
+def test_the_depth_is_measured_outside_strings_in_one_pass():
+    from retorno.api.parsers import depth
+
+    assert depth('{"a": "x[y\\"]", "b": [1, "\\\\"], "c": [[2]]}') == 3
+    assert depth('["unterminated [[[[') == 1
+    # Escaped quotes and no closing quote: rescanning from every quote would take hours here.
+    assert depth('["' + '\\"' * 200_000) == 1
