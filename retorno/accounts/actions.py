@@ -8,8 +8,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from retorno.accounts.middleware import needs_two_factor_setup
 from retorno.accounts.models import ApiToken, Membership, Organisation, User, hash_token
 from retorno.accounts.roles import ROLES_A_COORDINATOR_MAY_GRANT, Capability, role_can
 from retorno.audit.events import diff, record
@@ -276,6 +278,11 @@ def set_preferred_language(user: User, *, actor, language: str) -> User:
 
 # API tokens
 
+TWO_FACTOR_FIRST = _(
+    "Your role requires two-factor authentication: set it up in Retorno's web app (Your "
+    "account, Two-factor authentication) before using the API."
+)
+
 
 @transaction.atomic
 def create_token(user: User, *, actor, name: str, membership: Membership) -> tuple[ApiToken, str]:
@@ -286,6 +293,8 @@ def create_token(user: User, *, actor, name: str, membership: Membership) -> tup
         raise ActionError(_("Choose one of your roles."), field="membership")
     if not role_can(membership.role, Capability.USE_API):
         raise ActionError(_("This role cannot use the API."), field="membership")
+    if needs_two_factor_setup(user, membership.role):
+        raise ActionError(TWO_FACTOR_FIRST, code="forbidden")
     name = name.strip()
     if not name:
         raise ActionError(_("Enter a name for the token."), field="name")
@@ -323,7 +332,10 @@ def record_sign_out(user: User) -> None:
 
 
 def record_failed_sign_in(login: str, *, locked: bool) -> None:
-    """`login` is what was typed; if it names an account, the event points at it."""
+    """`login` is what was typed. If it names an account, the event names that account.
+    Otherwise the typed text is not kept, since it may be a password typed into the login field:
+    the event holds "unknown:" and a keyed fingerprint of it instead, which tells the DPO that
+    repeated attempts used the same unknown login without saying what it was."""
     user = User.objects.filter(username__iexact=login).first() or (
         User.objects.filter(email__iexact=login).first() if "@" in login else None
     )
@@ -331,7 +343,12 @@ def record_failed_sign_in(login: str, *, locked: bool) -> None:
     record(
         verb,
         actor=None,
-        actor_username=login[:150],
+        actor_username=user.username if user is not None else unknown_login_label(login),
         target=user,
         detail={"account_exists": user is not None},
     )
+
+
+def unknown_login_label(login: str) -> str:
+    digest = salted_hmac("retorno.unknown-login", login.strip().casefold(), algorithm="sha256")
+    return "unknown:" + digest.hexdigest()[:12]

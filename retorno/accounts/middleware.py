@@ -70,18 +70,21 @@ class RequireTwoFactorMiddleware:
         if (
             user.is_authenticated
             and getattr(user, "membership", None) is not None
-            and user.membership.role in settings.RETORNO_MFA_REQUIRED_ROLES
             and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not _has_totp(user)
+            and needs_two_factor_setup(user, user.membership.role)
         ):
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
 
-def _has_totp(user) -> bool:
+def needs_two_factor_setup(user, role: str) -> bool:
+    """True when `role` requires two-factor authentication and `user` has not set it up: such a
+    user may only set it up, on pages and through the API alike."""
+    if role not in settings.RETORNO_MFA_REQUIRED_ROLES:
+        return False
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def act_as(user, organisation_code: str | None = None):

@@ -5,10 +5,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from retorno.accounts.actions import TWO_FACTOR_FIRST
+from retorno.accounts.middleware import needs_two_factor_setup
 from retorno.accounts.models import ApiToken, hash_token
 
 # Writing last_used_at on every request would turn every read into a write.
 LAST_USED_PRECISION = datetime.timedelta(minutes=5)
+
+
+class TwoFactorRequired(exceptions.PermissionDenied):
+    """The token is good, but its role requires two-factor authentication and its user has not
+    set it up: the pages only let such a user set it up, and so does the API."""
+
+    default_detail = TWO_FACTOR_FIRST
+    default_code = "two_factor_required"
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -41,6 +51,8 @@ class TokenAuthentication(authentication.BaseAuthentication):
             or not token.membership.organisation.is_active
         ):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if needs_two_factor_setup(token.user, token.membership.role):
+            raise TwoFactorRequired()
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -18,6 +18,9 @@ class AuditEventQuerySet(models.QuerySet):
 
     _raw_delete = delete
 
+    def _update(self, values):
+        raise AppendOnlyError("Audit events cannot be changed.")
+
 
 class AuditEvent(models.Model):
     """One thing someone did or saw, when and from where; never changed, never deleted."""
@@ -64,6 +67,8 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-occurred_at", "-id"]
+        # Django's internal manager (related lookups, deletion collector) refuses too.
+        base_manager_name = "objects"
         indexes = [models.Index(fields=["actor", "-occurred_at"], name="audit_actor_when")]
 
     def __str__(self) -> str:

@@ -1,4 +1,3 @@
-import csv
 import datetime
 import json
 
@@ -14,6 +13,7 @@ from retorno.audit.access import events_visible_to
 from retorno.audit.events import record
 from retorno.audit.forms import EventFilterForm
 from retorno.audit.queries import filter_events
+from retorno.lib import spreadsheets
 from retorno.lib.views import capability_required
 
 
@@ -63,48 +63,40 @@ def export(request):
     return response
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _csv_rows(qs):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
-    yield writer.writerow(
+    header = [
+        _("When (UTC)"),
+        _("Who"),
+        _("Organisation"),
+        _("Role"),
+        _("What"),
+        _("Action code"),
+        _("Record type"),
+        _("Record id"),
+        _("Record"),
+        _("Person id"),
+        _("Changes"),
+        _("Detail"),
+        _("Request id"),
+        _("IP address"),
+    ]
+    rows = (
         [
-            _("When (UTC)"),
-            _("Who"),
-            _("Organisation"),
-            _("Role"),
-            _("What"),
-            _("Action code"),
-            _("Record type"),
-            _("Record id"),
-            _("Record"),
-            _("Person id"),
-            _("Changes"),
-            _("Detail"),
-            _("Request id"),
-            _("IP address"),
+            event.occurred_at.astimezone(datetime.UTC).isoformat(),
+            event.actor_username,
+            event.organisation_code,
+            event.role,
+            verbs.label(event.verb),
+            event.verb,
+            event.target_type,
+            event.target_id,
+            event.target_label,
+            event.person_id,
+            json.dumps(event.changes, ensure_ascii=False) if event.changes else "",
+            json.dumps(event.detail, ensure_ascii=False) if event.detail else "",
+            event.request_id,
+            event.ip_address,
         ]
+        for event in qs.iterator(chunk_size=2000)
     )
-    for event in qs.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                event.occurred_at.astimezone(datetime.UTC).isoformat(),
-                event.actor_username,
-                event.organisation_code,
-                event.role,
-                verbs.label(event.verb),
-                event.verb,
-                event.target_type,
-                event.target_id,
-                event.target_label,
-                event.person_id or "",
-                json.dumps(event.changes, ensure_ascii=False) if event.changes else "",
-                json.dumps(event.detail, ensure_ascii=False) if event.detail else "",
-                event.request_id,
-                event.ip_address or "",
-            ]
-        )
+    return spreadsheets.csv_lines(header, rows)

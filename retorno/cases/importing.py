@@ -26,15 +26,18 @@ A national_id without a document_country is checked against the nationality.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
+import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .validation import (
@@ -58,6 +61,8 @@ __all__ = [
     "PersonRow",
     "RawRow",
     "RowError",
+    "dump_result",
+    "load_result",
     "parse_import",
     "read_rows",
     "validate_rows",
@@ -82,6 +87,15 @@ COLUMNS = (
 )
 NAME_COLUMNS = ("given_names", "first_surname", "second_surname")
 MAX_ROWS = 20_000
+# Every row counts against this, empty ones included, so that a file of millions of empty rows
+# (a few kilobytes zipped) is refused after reading this many: the header, MAX_ROWS persons and
+# some empty rows among them.
+MAX_LINES = 21_000
+# An XLSX workbook is a ZIP archive: its parts may together unpack to at most this. Reading stops
+# at the size each part declares, so a part cannot unpack to more than it says.
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+# Columns of an XLSX row read; the file has 15, and anything far to their right is not data.
+MAX_COLUMNS = 64
 MAX_LENGTHS = {
     "reference": 64,
     "given_names": 100,
@@ -198,7 +212,7 @@ def read_rows(uploaded_name: str, content: bytes) -> list[RawRow]:
 
     The format is recognised from the bytes (an XLSX workbook is a ZIP archive), so a file
     with the wrong extension still reads. CSV may be UTF-8 (with or without BOM), UTF-16 with
-    BOM, or Windows-1252 / Latin-1, separated by commas, semicolons or tabs.
+    BOM, or Windows-1252 (see _decode), separated by commas, semicolons or tabs.
     Raises ImportFileError when the file is empty, unreadable, has a wrong header, no rows,
     or more than MAX_ROWS rows.
     """
@@ -231,7 +245,22 @@ def _not_a_spreadsheet() -> ImportFileError:
     )
 
 
+# A character of two to four bytes as UTF-8 writes it. A Windows-1252 file (what spreadsheet
+# programs on Windows save as "CSV") practically never holds one: its accented letters are
+# single bytes followed by plain letters.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
 def _decode(content: bytes) -> str:
+    """The file's text. UTF-8 (with or without BOM) and UTF-16 with BOM are read as such. A file
+    that is not UTF-8 anywhere is a Windows-1252 file, and is read as one. A file that is UTF-8
+    but for some bytes is refused, naming the lines: read as Windows-1252 it would turn every
+    accented letter into two wrong ones (José into JosÃ©), and guessing any other way would
+    change names without a word."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return content.decode("utf-16")
@@ -239,12 +268,41 @@ def _decode(content: bytes) -> str:
             raise _not_a_spreadsheet() from None
     if b"\x00" in content[:8192]:
         raise _not_a_spreadsheet()  # binary: a PDF, an image, a Word file
-    for encoding in ("utf-8-sig", "cp1252"):
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if not _UTF8_SEQUENCE.search(content):
         try:
-            return content.decode(encoding)
+            return content.decode("cp1252")
         except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")  # never fails: every byte is a character
+            pass  # bytes Windows-1252 does not define: not a text file we can read
+    bad = [
+        number
+        for number, text_line in enumerate(content.split(b"\n"), start=1)
+        if not _is_utf8(text_line.removeprefix(b"\xef\xbb\xbf") if number == 1 else text_line)
+    ]
+    shown = ", ".join(str(n) for n in bad[:10]) + (" …" if len(bad) > 10 else "")
+    raise ImportFileError(
+        ngettext(
+            "Line %(lines)s of the file has characters that are not valid UTF-8 text (a "
+            "character was damaged or saved in another encoding), so its names could be read "
+            "wrong; correct that line, save the file as CSV UTF-8 and upload it again",
+            "Lines %(lines)s of the file have characters that are not valid UTF-8 text (a "
+            "character was damaged or saved in another encoding), so their names could be read "
+            "wrong; correct those lines, save the file as CSV UTF-8 and upload it again",
+            len(bad),
+        )
+        % {"lines": shown}
+    )
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -261,20 +319,29 @@ def _csv_rows(content: bytes):
     """(line, cells) for each record; a record's line is its row in a spreadsheet program,
     which shows a quoted value spanning several text lines as one row."""
     text = _decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    # strict: an unclosed quote is an error on its row, rather than swallowing the rows under it
+    # into one value.
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True
+    )
     line = 0
     try:
         for cells in reader:
             line += 1
             yield line, [cell.strip() for cell in cells]
-    except csv.Error:
-        raise ImportFileError(
-            _(
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            message = _(
                 "Row %(line)s of the file cannot be read as CSV; check its quotes, or save "
                 "the file again from the spreadsheet program as CSV or .xlsx"
             )
-            % {"line": line + 1}
-        ) from None
+        else:
+            message = _(
+                'Row %(line)s of the file has a quotation mark (") that is not closed or is out '
+                "of place, so the rows under it cannot be read; correct the quotes on that row, "
+                "or save the file again from the spreadsheet program as CSV or .xlsx"
+            )
+        raise ImportFileError(message % {"line": line + 1}) from None
 
 
 def _cell_text(value) -> str:
@@ -294,9 +361,35 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def _too_big_workbook() -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The workbook unpacks to more than %(max)s MB, far more than %(rows)s rows of "
+            "persons need; delete the empty rows and columns, or save it as CSV, and upload it "
+            "again"
+        )
+        % {
+            "max": MAX_UNPACKED_BYTES // (1024 * 1024),
+            "rows": number_format(MAX_ROWS, force_grouping=True),
+        }
+    )
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse, before parsing, a workbook whose parts declare an absurd unpacked size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _not_a_spreadsheet() from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _too_big_workbook()
+
+
 def _xlsx_rows(content: bytes):
     import openpyxl
 
+    _check_archive(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a ZIP that is not a workbook: .docx, .ods, a damaged file
@@ -308,9 +401,24 @@ def _xlsx_rows(content: bytes):
                 _("The workbook has no worksheet; put the persons on the first worksheet")
             )
         sheet = sheets[0]
-        sheet.reset_dimensions()  # some programs write a wrong size; read every row
+        declared = sheet.max_row if sheet.max_row and sheet.max_row > 1 else 0
+        if declared > MAX_LINES:
+            raise ImportFileError(
+                _(
+                    "The worksheet says it has %(rows)s rows, more than the %(max)s Retorno "
+                    "reads; delete the empty rows under the persons, and split the file into "
+                    "files of %(persons)s persons or fewer"
+                )
+                % {
+                    "rows": number_format(declared, force_grouping=True),
+                    "max": number_format(MAX_LINES, force_grouping=True),
+                    "persons": number_format(MAX_ROWS, force_grouping=True),
+                }
+            )
+        sheet.reset_dimensions()  # some programs write too small a size; read every row
         try:
-            for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            for line, cells in enumerate(rows, start=1):
                 yield line, [_cell_text(v) for v in cells]
         except ImportFileError:
             raise
@@ -373,10 +481,27 @@ def _check_header(cells: list[str]) -> list[str]:
     return names
 
 
+def _too_many_lines(line: int) -> ImportFileError:
+    return ImportFileError(
+        _(
+            "The file has more than %(max)s rows, counting empty ones (Retorno stopped reading "
+            "at row %(line)s); delete the empty rows, and split the file into files of "
+            "%(persons)s persons or fewer"
+        )
+        % {
+            "max": number_format(MAX_LINES, force_grouping=True),
+            "line": number_format(line, force_grouping=True),
+            "persons": number_format(MAX_ROWS, force_grouping=True),
+        }
+    )
+
+
 def _rows_under_header(table) -> list[RawRow]:
     header = None
     rows: list[RawRow] = []
     for line, cells in table:
+        if line > MAX_LINES:
+            raise _too_many_lines(line)
         if not any(cells):
             continue  # an empty row, before or among the persons
         if header is None:
@@ -452,6 +577,33 @@ def parse_import(
     return validate_rows(
         read_rows(uploaded_name, content), default_phone_region=default_phone_region
     )
+
+
+def dump_result(result: ImportResult) -> bytes:
+    """A valid result as JSON, kept between the check and the run so the file is read once."""
+    return json.dumps(
+        {
+            "rows": [dataclasses.asdict(row) for row in result.rows],
+            "warnings": [dataclasses.asdict(warning) for warning in result.warnings],
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def load_result(data: bytes) -> ImportResult:
+    stored = json.loads(data)
+    rows = []
+    for values in stored["rows"]:
+        birth, document = values.pop("birth"), values.pop("document")
+        rows.append(
+            PersonRow(
+                **values,
+                birth=PartialDate(**birth) if birth else None,
+                document=DocumentCheck(**document) if document else None,
+            )
+        )
+    warnings = [RowError(**values) for values in stored["warnings"]]
+    return ImportResult(rows=rows, warnings=warnings)
 
 
 def _validate_row(row: RawRow, default_phone_region, references):

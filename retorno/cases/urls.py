@@ -65,6 +65,7 @@ urlpatterns = [
     path("import/", importer.upload, name="import"),
     path("import/check/", importer.preview, name="import_preview"),
     path("import/run/", importer.run, name="import_run"),
+    path("import/cancel/", importer.cancel, name="import_cancel"),
     path("programmes/", programmes.programme_list, name="programmes"),
     path("programmes/new/", programmes.programme_create, name="programme_create"),
     path("programmes/<uuid:programme_id>/", programmes.programme_detail, name="programme"),

@@ -14,8 +14,8 @@ column per language (service_description_es ...). Repeated parts are written in 
 A CSV carries less than HSDS JSON: a phone's extension, type and description and a language's
 note are not in it, and a `;` in notes on opening hours becomes `,`. Ids may be left empty: a
 row then updates the entry of the same name in the country's directory, or adds a new one.
-Cells that a spreadsheet would read as a formula (starting with = + - @) are written with a
-leading apostrophe, which reading removes.
+Cells are written by retorno.lib.spreadsheets: one that a spreadsheet would read as a formula
+is written with a leading apostrophe, which reading removes.
 """
 
 import csv
@@ -51,6 +51,7 @@ from retorno.directory.models import (
     ServiceType,
     text_languages,
 )
+from retorno.lib import spreadsheets
 
 ORGANIZATION = {
     "organization_id": "id",
@@ -134,15 +135,6 @@ _HOURS = re.compile(
 
 
 # Writing
-
-
-def _safe(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def hours_cell(schedules) -> str:
@@ -260,22 +252,14 @@ def rows(country: str, *, public_only: bool = False):
 
 
 def write(country: str, *, public_only: bool = False) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=HEADER, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows(country, public_only=public_only):
-        writer.writerow({k: _safe(v) for k, v in row.items()})
-    return out.getvalue()
+    return spreadsheets.dict_csv_text(HEADER, rows(country, public_only=public_only))
 
 
 # Reading
 
 
 def _unsafe(value: str) -> str:
-    value = (value or "").strip()
-    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
-        return value[1:]
-    return value
+    return spreadsheets.restore((value or "").strip())
 
 
 def _split(cell: str, separators: str) -> list[str]:

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -17,6 +18,12 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# An incoming X-Request-ID (from our load balancer, or a client tracing its calls) is kept only
+# if it is made of these characters: it is written into the audit trail and its exports, so a
+# header like =HYPERLINK(...) or one with spaces, quotes or control characters gets a fresh id.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
 class RequestContextMiddleware:
     """Gives every request an id (echoed as X-Request-ID) and remembers its client address."""
 
@@ -25,7 +32,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else ""
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else ""
         request.request_id = request_id or uuid.uuid4().hex
         token = request_context.set_current(
             request_context.RequestContext(request.request_id, client_ip(request))

@@ -2,6 +2,8 @@ import uuid
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from retorno.accounts import actions
@@ -135,3 +137,112 @@ def test_issue_token_prints_the_key_and_nothing_else(personas, capsys):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/me/").json()["username"] == "lucia.lima"
+
+
+def _nested(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+@pytest.mark.parametrize("levels", [1000, 500, 33])
+def test_a_too_deeply_nested_body_is_refused_in_the_error_shape(api_as, personas, levels):
+    response = api_as(personas.ana).generic(
+        "POST", "/api/v1/cases/", _nested(levels), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "code": "parse_error",
+            "message": "The request body is nested more than 32 levels deep; send flatter JSON.",
+            "fields": {},
+        }
+    }
+
+
+def test_a_deep_body_is_refused_on_an_update_too_and_brackets_in_texts_do_not_count(
+    api_as, personas
+):
+    from retorno.cases.tests.factories import register
+
+    case = register(personas.ana)
+    api = api_as(personas.ana)
+    url = f"/api/v1/cases/{case.public_id}/"
+    body = '{"priority": ' + _nested(2000) + "}"
+    response = api.generic("PATCH", url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+    response = api.patch(url, {"priority": "high", "note": "[" * 100}, format="json")
+    assert response.status_code == 200
+
+
+def test_every_api_view_reads_json_through_the_depth_limited_parser():
+    from django.urls import get_resolver
+    from rest_framework.parsers import JSONParser as DRFJSONParser
+
+    from retorno.api.parsers import JSONParser
+
+    views = [
+        p.callback.cls
+        for p in get_resolver("retorno.api.urls").url_patterns
+        if hasattr(p.callback, "cls")
+    ]
+    assert len(views) > 20
+    for view in views:
+        json_parsers = [p for p in view.parser_classes if issubclass(p, DRFJSONParser)]
+        assert all(p is JSONParser for p in json_parsers), view
+
+
+TWO_FACTOR_FIRST = (
+    "Your role requires two-factor authentication: set it up in Retorno's web app (Your "
+    "account, Two-factor authentication) before using the API."
+)
+
+
+def test_a_token_of_a_role_that_requires_two_factor_needs_it_set_up(api_as, settings, personas):
+    from allauth.mfa.models import Authenticator
+
+    coordinator = api_as(personas.bruno)  # issued before the requirement was switched on
+    caseworker = api_as(personas.ana)
+    settings.RETORNO_MFA_REQUIRED_ROLES = ["coordinator", "dpo", "administrator"]
+    response = coordinator.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": {"code": "two_factor_required", "message": TWO_FACTOR_FIRST, "fields": {}}
+    }
+    assert coordinator.post("/api/v1/cases/", {}, format="json").status_code == 403
+    assert caseworker.get("/api/v1/me/").status_code == 200  # not required for caseworkers
+    Authenticator.objects.create(
+        user=personas.bruno, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    assert coordinator.get("/api/v1/me/").status_code == 200
+
+
+def test_the_two_factor_message_speaks_the_language_of_accept_language(api_as, settings, personas):
+    coordinator = api_as(personas.bruno)
+    settings.RETORNO_MFA_REQUIRED_ROLES = ["coordinator"]
+    message = coordinator.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="es").json()["error"]["message"]
+    assert message.startswith("Su rol requiere la autenticación en dos pasos")
+
+
+def test_no_token_is_created_before_two_factor_is_set_up(as_user, settings, personas):
+    from retorno.accounts.models import ApiToken
+
+    settings.RETORNO_MFA_REQUIRED_ROLES = ["coordinator"]
+    bruno = acting(personas.bruno)
+    with pytest.raises(actions.ActionError) as refused:
+        actions.create_token(bruno, actor=bruno, name="script", membership=bruno.membership)
+    with translation.override("en"):
+        assert str(refused.value) == TWO_FACTOR_FIRST
+    response = as_user(personas.bruno).post(
+        reverse("accounts:token_create"), {"name": "script", "membership": bruno.membership.pk}
+    )
+    assert response["Location"] == reverse("mfa_activate_totp")  # the page sends them to set it up
+    assert not ApiToken.objects.exists()
+
+
+def test_the_depth_is_measured_outside_strings_in_one_pass():
+    from retorno.api.parsers import depth
+
+    assert depth('{"a": "x[y\\"]", "b": [1, "\\\\"], "c": [[2]]}') == 3
+    assert depth('["unterminated [[[[') == 1
+    # Escaped quotes and no closing quote: rescanning from every quote would take hours here.
+    assert depth('["' + '\\"' * 200_000) == 1

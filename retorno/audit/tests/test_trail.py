@@ -67,20 +67,39 @@ def test_the_database_itself_refuses_to_change_an_event(personas):
     assert AuditEvent.objects.get(pk=event.pk).verb == "signin.succeeded"
 
 
-def test_postgresql_refuses_to_delete_an_event(personas):
-    """On SQLite (the embedded default) only UPDATE is guarded; see migration 0002."""
+def test_the_database_itself_refuses_to_delete_an_event(personas):
     event = record("signin.succeeded", actor=acting(personas.ana))
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
-        assert AuditEvent.objects.filter(pk=event.pk).exists()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-                ["audit_auditevent"],
-            )
-            assert cursor.fetchall() == [("audit_event_no_update",)]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_djangos_base_manager_refuses_too(personas):
+    event = record("signin.succeeded", actor=acting(personas.ana))
+    with pytest.raises(AppendOnlyError):
+        AuditEvent._base_manager.filter(pk=event.pk).delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent._base_manager.filter(pk=event.pk).update(verb="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent._base_manager.filter(pk=event.pk)._update({"verb": "x"})
+    assert AuditEvent.objects.get(pk=event.pk).verb == "signin.succeeded"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_only_a_flush_of_the_whole_database_empties_the_trail_and_the_guard_comes_back():
+    from django.core.management import call_command
+
+    record("signin.failed", actor=None, actor_username="someone")
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    event = record("signin.failed", actor=None, actor_username="someone")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET verb = 'x' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["ana", "bruno", "lucia", "mateo", "carla", "eva", "olga"])
@@ -162,3 +181,63 @@ def test_the_export_says_what_it_holds_then_downloads_and_is_audited(as_user, pe
     assert event.actor == personas.pia
     assert event.detail["rows"] == 1
     assert event.detail["filters"] == {"organisation": "MIL"}
+
+
+def _exported_rows(client):
+    response = client.post(reverse("audit:export"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_a_login_typed_as_a_formula_is_not_a_formula_in_the_export(client, as_user, personas):
+    login = "=1+2+cmd|' /C calc'!A0"
+    client.post(reverse("account_login"), {"login": login, "password": "x"})
+    rows = _exported_rows(as_user(personas.pia))
+    failed = next(row for row in rows if row["What"] == "Sign-in failed")
+    assert not failed["Who"].startswith(("=", "+", "-", "@"))
+    assert "cmd" not in failed["Who"]
+
+
+def test_an_unknown_login_is_not_kept_in_the_trail_but_a_known_one_names_the_account(
+    client, personas
+):
+    # A password typed into the login field must not land in the audit trail.
+    client.post(reverse("account_login"), {"login": "Secret-Passw0rd!", "password": "x"})
+    client.post(reverse("account_login"), {"login": "Secret-Passw0rd!", "password": "y"})
+    client.post(reverse("account_login"), {"login": "ANA.MILANO@retorno.example", "password": "x"})
+    unknown, again = AuditEvent.objects.filter(
+        verb="signin.failed", detail__account_exists=False
+    ).order_by("id")
+    assert "Secret" not in unknown.actor_username
+    assert "Passw0rd" not in str(unknown.detail)
+    assert unknown.actor_username.startswith("unknown:")
+    assert again.actor_username == unknown.actor_username  # the DPO sees repeated attempts
+    known = AuditEvent.objects.get(verb="signin.failed", detail__account_exists=True)
+    assert known.actor_username == "ana.milano"
+    assert known.target_label == "ana.milano"
+
+
+def test_a_request_id_header_is_kept_only_if_made_of_safe_characters(client, as_user, personas):
+    formula = '=HYPERLINK("http://127.0.0.1/x","click")'
+    response = client.post(
+        reverse("account_login"),
+        {"login": "ana.milano", "password": "retorno-demo"},
+        HTTP_X_REQUEST_ID=formula,
+    )
+    assert response["X-Request-ID"] != formula
+    event = AuditEvent.objects.get(verb="signin.succeeded")
+    assert event.request_id == response["X-Request-ID"]
+    assert len(event.request_id) == 32 and event.request_id.isalnum()
+    rows = _exported_rows(as_user(personas.pia))
+    signed_in = next(row for row in rows if row["What"] == "Signed in")
+    assert signed_in["Request id"] == event.request_id
+
+
+def test_a_directory_name_written_as_a_formula_is_text_in_the_export(as_user, personas):
+    from retorno.directory.tests.factories import organization
+
+    organization(personas, name='=HYPERLINK("http://127.0.0.1/x","click")')
+    rows = _exported_rows(as_user(personas.pia))
+    created = next(row for row in rows if row["Action code"] == "directory.organization_created")
+    assert created["Record"] == '\'=HYPERLINK("http://127.0.0.1/x","click")'

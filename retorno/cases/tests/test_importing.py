@@ -634,3 +634,62 @@ def test_20000_rows_validate_in_a_few_seconds():
     assert result.ok, result.errors[:3]
     assert len(result.rows) == 20_000
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+# --- Encodings and quotes that would corrupt or lose data --------------------------------------
+
+
+def test_a_utf8_file_with_one_bad_byte_is_refused_naming_its_line_not_read_as_mojibake():
+    content = csv_bytes(
+        row(reference="A-1", given_names="José", first_surname="Núñez"),
+        row(reference="A-2", given_names="Ana", first_surname="Quispe"),
+    ).replace(b"Ana", b"An\xe1")  # one Windows-1252 byte in an otherwise UTF-8 file
+    assert file_error(content) == (
+        "Line 3 of the file has characters that are not valid UTF-8 text (a character was "
+        "damaged or saved in another encoding), so its names could be read wrong; correct that "
+        "line, save the file as CSV UTF-8 and upload it again"
+    )
+
+
+def test_several_bad_lines_are_all_named():
+    content = csv_bytes(
+        row(reference="A-1", given_names="José"),
+        row(reference="A-2", given_names="Bad\xff"),
+        row(reference="A-3", given_names="Bad\xff"),
+        encoding="utf-8",
+    ).replace(b"\xc3\xbf", b"\xff")
+    assert file_error(content).startswith("Lines 3, 4 of the file have characters")
+
+
+def test_a_file_that_is_windows_1252_throughout_is_still_read():
+    content = csv_bytes(
+        row(reference="A-1", given_names="José", first_surname="Núñez"), encoding="cp1252"
+    )
+    assert read_rows("persons.csv", content)[0].values["first_surname"] == "Núñez"
+
+
+def test_an_unclosed_quote_is_an_error_on_its_row_and_swallows_nothing():
+    content = csv_bytes(
+        row(reference="A-1", given_names="Ana"),
+        row(reference="A-2", given_names='"Luis'),
+        row(reference="A-3", given_names="Rosa"),
+        row(reference="A-4", given_names="Eva"),
+    )
+    assert file_error(content) == (
+        'Row 3 of the file has a quotation mark (") that is not closed or is out of place, so '
+        "the rows under it cannot be read; correct the quotes on that row, or save the file "
+        "again from the spreadsheet program as CSV or .xlsx"
+    )
+
+
+def test_an_unclosed_quote_before_other_quoted_values_is_caught_too():
+    content = csv_bytes(
+        row(reference="A-1", given_names='"Luis'),
+        row(reference="A-2", given_names="Rosa", address='"Calle 1, Lima"'),
+    )
+    assert file_error(content).startswith("Row 2 of the file has a quotation mark")
+
+
+def test_a_quoted_address_over_several_lines_is_still_one_value():
+    content = csv_bytes(row(reference="A-1", given_names="Ana", address='"Calle 1\nLima"'))
+    assert read_rows("persons.csv", content)[0].values["address"] == "Calle 1\nLima"

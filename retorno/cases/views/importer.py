@@ -1,11 +1,7 @@
 """Importing persons from a spreadsheet: upload, preview with every bad row, then one
 transaction with a progress bar that needs no JavaScript (the page streams)."""
 
-import secrets
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,42 +11,52 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retorno.accounts.roles import Capability
-from retorno.cases import actions, importing
+from retorno.cases import actions, import_files, importing
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required
 
 SESSION_KEY = "retorno_import"
-MAX_BYTES = 15 * 1024 * 1024
+# 20,000 persons (importing.MAX_ROWS) take 3 to 5 MB as CSV, less as XLSX.
+MAX_MEGABYTES = 5
+MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Spreadsheet of persons"),
-        help_text=gettext_lazy("CSV or XLSX, with the header row described below, up to 15 MB"),
+        help_text=gettext_lazy("CSV or XLSX, with the header row described below, up to 5 MB"),
         error_messages={"required": gettext_lazy("Choose a file")},
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file must be smaller than 15 MB"))
+            raise forms.ValidationError(
+                _(
+                    "The file must be smaller than %(max)s MB; split it into files of fewer "
+                    "persons and import them one after the other"
+                )
+                % {"max": MAX_MEGABYTES}
+            )
         return upload
 
 
-def _upload_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _stored(request):
+    """The session's checked import and its result, read from where the upload kept it."""
     data = request.session.get(SESSION_KEY)
     if not data:
         return None, None
-    path = _upload_dir() / data["token"]
-    if not path.exists():
+    path = import_files.path_of(data.get("token", ""))
+    if path is None:
         return None, None
-    return data, path
+    return data, importing.load_result(path.read_bytes())
+
+
+def _forget(request) -> None:
+    """Delete the session's checked import, if any: nothing of it stays on disk."""
+    data = request.session.pop(SESSION_KEY, None)
+    if data:
+        import_files.discard(data.get("token", ""))
 
 
 def _parse(request, name: str, content: bytes):
@@ -64,16 +70,18 @@ def upload(request):
     result = file_error = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
+        _forget(request)  # a new upload replaces the one checked before
+        import_files.purge_expired()  # and what others left behind goes
         try:
-            result = _parse(request, upload.name, content)
+            result = _parse(request, upload.name, upload.read())
         except importing.ImportFileError as error:
             file_error = error.message
             form.add_error("file", file_error)
         else:
             if result.ok:
-                token = secrets.token_hex(16)
-                (_upload_dir() / token).write_bytes(content)
+                # The checked rows are kept, not the file: the run imports what was checked
+                # without reading the file again.
+                token = import_files.store(importing.dump_result(result))
                 request.session[SESSION_KEY] = {"token": token, "name": upload.name[:200]}
                 return redirect("cases:import_preview")
     context = {
@@ -90,12 +98,8 @@ def upload(request):
 
 @capability_required(Capability.MANAGE_CASES)
 def preview(request):
-    data, path = _stored(request)
+    data, result = _stored(request)
     if data is None:
-        return redirect("cases:import")
-    result = _parse(request, data["name"], path.read_bytes())
-    if not result.ok:
-        messages.error(request, _("The file has errors now. Upload it again."))
         return redirect("cases:import")
     return render(
         request,
@@ -113,18 +117,14 @@ def preview(request):
 def run(request):
     if request.method != "POST":
         return redirect("cases:import_preview")
-    data, path = _stored(request)
+    data, result = _stored(request)
     if data is None:
         messages.info(request, _("There is nothing to import. Upload a file first."))
         return redirect("cases:import")
-    result = _parse(request, data["name"], path.read_bytes())
-    if not result.ok:
-        messages.error(request, _("The file has errors now. Upload it again."))
-        return redirect("cases:import")
-    # The file is consumed: a second click (or going back and posting again) imports nothing.
-    request.session.pop(SESSION_KEY, None)
+    # The checked rows are consumed: a second click (or going back and posting again) imports
+    # nothing, and they are no longer on disk.
+    _forget(request)
     request.session.save()
-    path.unlink(missing_ok=True)
     steps = actions.iter_import_persons(
         actor=request.user, desk=request.user.organisation, rows=result.rows, file_name=data["name"]
     )
@@ -153,3 +153,13 @@ def run(request):
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"
     return response
+
+
+@capability_required(Capability.MANAGE_CASES)
+def cancel(request):
+    if request.method != "POST":
+        return redirect("cases:import_preview")
+    if request.session.get(SESSION_KEY):
+        _forget(request)
+        messages.success(request, _("The import is cancelled. Nothing was imported."))
+    return redirect("cases:import")

@@ -1,4 +1,3 @@
-import csv
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from retorno.accounts.models import Organisation
 from retorno.audit.events import record
 from retorno.cases import queries
+from retorno.lib.spreadsheets import CsvWriter
 
 
 class Command(BaseCommand):
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             for person in missing:
                 references[str(person.public_id)] = first_case.get(person.pk, str(person.public_id))
         with open(output, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = CsvWriter(handle)
             writer.writerow(["reference_a", "reference_b", "score", "reasons"])
             for match in matches:
                 writer.writerow(
