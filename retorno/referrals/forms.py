@@ -1,7 +1,17 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from retorno.referrals import sharing
+
+
+def sharing_choices():
+    """The sharing choices, labelled in the reader's language: built when the form is, never
+    at import (an f-string there froze the labels in English)."""
+    return [
+        (f.code, format_lazy("{} {}", f.label, _("(sensitive)")) if f.sensitive else f.label)
+        for f in sharing.FIELDS
+    ]
 
 
 class ReferralForm(forms.Form):
@@ -16,10 +26,7 @@ class ReferralForm(forms.Form):
     )
     shared_fields = forms.MultipleChoiceField(
         label=_("What to share with the organisation"),
-        choices=[
-            (f.code, f"{f.label}" + (" " + str(_("(sensitive)")) if f.sensitive else ""))
-            for f in sharing.FIELDS
-        ],
+        choices=sharing_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(

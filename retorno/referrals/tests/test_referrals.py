@@ -269,3 +269,27 @@ def test_progress_on_the_version_in_force_carries_into_the_new_version(personas,
     assert copied.status == "done"
     referral.refresh_from_db()
     assert referral.plan_action == copied
+
+
+@pytest.mark.parametrize(
+    "language, labels",
+    [
+        ("es", ["Teléfono", "Correo electrónico", "Qué necesita la persona", "Idiomas"]),
+        ("it", ["Telefono", "Lingue", "Esperienze lavorative in Europa"]),
+        ("pt", ["Telefone", "Idiomas", "Experiência de trabalho na Europa"]),
+    ],
+)
+def test_the_sharing_choices_are_in_the_readers_language(
+    as_user, personas, setup, language, labels
+):
+    from retorno.accounts.models import User
+
+    case, _service, action = setup
+    User.objects.filter(pk=personas.lucia.pk).update(preferred_language=language)
+    url = reverse("referrals:new", args=[case.public_id]) + f"?action={action.public_id}"
+    page = as_user(personas.lucia).get(url).content.decode()
+    choices = page.split('name="shared_fields"', 1)[1]
+    for label in labels:
+        assert f"{label}</label>" in choices
+    assert "Email address</label>" not in choices
+    assert "Work experience in Europe</label>" not in choices
