@@ -23,6 +23,7 @@ from retorno.plans.forms import (
     SummaryForm,
 )
 from retorno.plans.models import Dimension, Plan, PlanAction
+from retorno.plans.views_helpers import cost_totals
 
 
 def _services(user):
@@ -49,10 +50,12 @@ def _grouped(plan):
 def _plan_context(request, case, tab="plan", *, record_view=True):
     context = case_context(request, case, tab, record_view=record_view)
     plan = access.current_plan(case)
+    groups = _grouped(plan)
     context.update(
         {
             "plan": plan,
-            "groups": _grouped(plan),
+            "groups": groups,
+            "totals": cost_totals(groups),
             "versions": access.plans_of_case(case),
             "approval_problem": actions.approval_problem(plan, request.user) if plan else None,
             "editing": bool(plan and plan.editable and context["is_owner"]),
@@ -257,7 +260,10 @@ def approve(request, case_id):
             )
         return redirect("plans:plan", case_id=case.public_id)
     context = case_context(request, case, "plan", record_view=False)
-    context.update({"plan": plan, "groups": _grouped(plan), "problem": problem})
+    groups = _grouped(plan)
+    context.update(
+        {"plan": plan, "groups": groups, "totals": cost_totals(groups), "problem": problem}
+    )
     return render(request, "plans/approve.html", context)
 
 
@@ -331,7 +337,10 @@ def version(request, case_id, number):
     case = case_access.get_case_for_user(request.user, case_id)
     plan = access.get_plan_version(case, number)
     context = case_context(request, case, "plan")
-    context.update({"plan": plan, "groups": _grouped(plan), "old_version": True})
+    groups = _grouped(plan)
+    context.update(
+        {"plan": plan, "groups": groups, "totals": cost_totals(groups), "old_version": True}
+    )
     return render(request, "plans/version.html", context)
 
 

@@ -164,3 +164,55 @@ def test_the_plan_prints_as_a_pdf_in_the_persons_language(as_user, personas):
     assert f"plan-{case.reference}-v1-es.pdf" in response["Content-Disposition"]
     assert "María" not in response["Content-Disposition"]
     assert AuditEvent.objects.filter(verb="plan.printed").exists()
+
+
+def _plan_with_costs(personas):
+    case = lima_case(personas)
+    lucia = acting(personas.lucia)
+    plan = actions.draft_plan(case, actor=lucia)
+    goal = actions.add_goal(plan, actor=lucia, dimension="economic", description="A workshop")
+    for description, cost, currency in [
+        ("Sewing machine", "1250.50", "PEN"),
+        ("Fabric", "400", "PEN"),
+        ("Travel to Lima", "300", "EUR"),
+        ("Advice from the desk", None, ""),
+    ]:
+        actions.add_action(
+            goal,
+            actor=lucia,
+            description=description,
+            responsible="person",
+            estimated_cost=Decimal(cost) if cost else None,
+            currency=currency,
+        )
+    actions.submit_plan(plan, actor=lucia)
+    return case
+
+
+def test_the_approval_page_shows_the_total_cost_per_currency(as_user, personas):
+    from retorno.accounts.models import User
+
+    case = _plan_with_costs(personas)
+    mateo = as_user(personas.mateo)
+    url = reverse("plans:approve", args=[case.public_id])
+    page = mateo.get(url).content.decode()
+    assert "Total estimated cost" in page
+    assert "1,650.50 PEN" in page and "300.00 EUR" in page
+    User.objects.filter(pk=personas.mateo.pk).update(preferred_language="it")
+    page = mateo.get(url).content.decode()
+    assert "Costo stimato totale" in page
+    assert "1.650,50 PEN" in page and "300,00 EUR" in page
+    User.objects.filter(pk=personas.mateo.pk).update(preferred_language="es")
+    page = mateo.get(url).content.decode()
+    assert "1\u00a0650,50 PEN" in page and "300,00 EUR" in page
+
+
+def test_the_plan_page_counts_no_cancelled_action_in_the_total(as_user, personas):
+    case = _plan_with_costs(personas)
+    plan = Plan.objects.get(case=case)
+    actions.approve_plan(plan, actor=acting(personas.mateo))
+    fabric = PlanAction.objects.get(goal__plan=plan, description="Fabric")
+    actions.set_action_status(fabric, actor=acting(personas.lucia), status="cancelled")
+    page = as_user(personas.lucia).get(reverse("plans:plan", args=[case.public_id]))
+    text = page.content.decode()
+    assert "1,250.50 PEN" in text and "1,650.50 PEN" not in text
