@@ -4,13 +4,17 @@ organisation that is not on Retorno) accepts, declines, reports progress and clo
 import datetime
 import re
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from retorno.accounts.models import Organisation
-from retorno.accounts.roles import Capability
+from retorno.accounts.models import Membership, Organisation
+from retorno.accounts.roles import Capability, Role
 from retorno.cases import hooks
 from retorno.cases.actions import _audit, _require_open, _require_owner, consent_in_force, event
 from retorno.cases.models import Consent
@@ -178,7 +182,30 @@ def refer(
     event(case, "referral_sent", actor=actor, reference=referral.reference, service=service.name)
     if plan_action is not None and plan_action.status == "planned":
         type(plan_action).objects.filter(pk=plan_action.pk).update(status="in_progress")
+    if referral.recipient_id is not None:
+        transaction.on_commit(lambda: _notify_partner(referral))
     return referral
+
+
+def _notify_partner(referral: Referral) -> None:
+    """Emails the receiving organisation's people, each in their language; no names, only the
+    reference, the service and a link (as for handovers)."""
+    members = Membership.objects.filter(
+        organisation_id=referral.recipient_id,
+        role=Role.PARTNER,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    link = settings.SITE_URL + reverse("referrals:inbox_detail", args=[referral.public_id])
+    for membership in members:
+        user = membership.user
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language or "es"):
+            context = {"referral": referral, "link": link, "user": user}
+            subject = render_to_string("referrals/email/referral_subject.txt", context).strip()
+            body = render_to_string("referrals/email/referral_message.txt", context)
+        send_mail(subject, body, None, [user.email])
 
 
 def _may_answer(referral, actor) -> bool:
@@ -301,8 +328,15 @@ def add_update(referral: Referral, *, actor, text: str) -> ReferralUpdate:
     return update
 
 
+@transaction.atomic
 def record_view(referral: Referral, *, actor) -> None:
-    """A partner reading the shared data is a read of a person's record: audited."""
+    """A partner reading the shared data is a read of a person's record: audited. The first
+    read by the receiving organisation marks the referral as opened there (no longer unread)."""
+    if referral.opened_at is None and access.is_partner_of(actor, referral):
+        referral.opened_at = timezone.now()
+        Referral.objects.filter(pk=referral.pk, opened_at__isnull=True).update(
+            opened_at=referral.opened_at
+        )
     _audit(
         "referral.viewed", actor=actor, case=referral.case, detail={"referral": referral.reference}
     )

@@ -293,3 +293,58 @@ def test_the_sharing_choices_are_in_the_readers_language(
         assert f"{label}</label>" in choices
     assert "Email address</label>" not in choices
     assert "Work experience in Europe</label>" not in choices
+
+
+def test_a_new_referral_emails_the_partner_in_their_language_without_names(
+    personas, setup, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from retorno.accounts.models import User
+
+    case, service, action = setup
+    sharing_consent(case, personas)
+    User.objects.filter(pk=personas.carla.pk).update(preferred_language="it")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        referral = refer(case, service, action, personas)
+    assert mail.outbox == []  # nothing leaves before the referral is committed
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [[personas.carla.email]]
+    message = mail.outbox[0]
+    assert message.subject == f"Nuovo invio {referral.reference} per la tua organizzazione"
+    assert reverse("referrals:inbox_detail", args=[referral.public_id]) in message.body
+    assert "Lima national desk" in message.body
+    assert "María" not in message.body + message.subject
+    assert "Quispe" not in message.body + message.subject
+    assert "A sewing course" not in message.body
+
+
+def test_a_referral_off_retorno_emails_nobody(personas, setup, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    case, _service, _action = setup
+    other = offline_service(personas)
+    partner = actions.ensure_partner_organisation(other.organization, actor=acting(personas.lucia))
+    from retorno.cases.tests.factories import consent
+
+    consent(case, personas.lucia, "partner_sharing", partner=partner)
+    with django_capture_on_commit_callbacks(execute=True):
+        refer(case, other, None, personas)
+    assert mail.outbox == []
+
+
+def test_a_new_referral_is_unread_in_the_inbox_until_the_partner_opens_it(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    # The desk reading it does not mark it read for the partner.
+    as_user(personas.lucia).get(reverse("referrals:detail", args=[referral.public_id]))
+    carla = as_user(personas.carla)
+    card = carla.get(reverse("referrals:inbox")).content.decode().split(referral.reference, 1)[1]
+    assert "Unread" in card.split("</li>", 1)[0]
+    carla.get(reverse("referrals:inbox_detail", args=[referral.public_id]))
+    card = carla.get(reverse("referrals:inbox")).content.decode().split(referral.reference, 1)[1]
+    assert "Unread" not in card.split("</li>", 1)[0]
+    referral.refresh_from_db()
+    assert referral.opened_at is not None
