@@ -1,8 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from retorno.referrals import sharing
+from retorno.referrals.models import Referral
 
 
 def sharing_choices():
@@ -55,3 +57,35 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the update")},
     )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("How did the service end?"),
+        choices=Referral.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the service ended")},
+    )
+    outcome_on = forms.DateField(
+        label=_("Date"),
+        help_text=_("When the person finished, got the certificate or left"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        help_text=_("The desk reads it. If the service was not delivered, say why."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome_on") and data["outcome_on"] > timezone.localdate():
+            self.add_error("outcome_on", _("The date cannot be in the future"))
+        if (
+            data.get("outcome") == Referral.Outcome.NOT_DELIVERED
+            and not data.get("note", "").strip()
+        ):
+            self.add_error("note", _("Say why the service was not delivered"))
+        return data

@@ -11,6 +11,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/", views.detail, name="detail"),
     path("referrals/<uuid:referral_id>/letter/", views.letter_pdf, name="letter"),
     path("referrals/<uuid:referral_id>/update/", views.add_update, name="update"),
+    path("referrals/<uuid:referral_id>/outcome/", views.outcome, name="outcome"),
     path(
         "referrals/<uuid:referral_id>/<str:status>/",
         views.answer,

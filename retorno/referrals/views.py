@@ -2,6 +2,7 @@
 by the desk on behalf of an organisation that is not on Retorno (with a printed letter)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 from retorno.plans import access as plan_access
 from retorno.referrals import access, actions, letter, sharing
-from retorno.referrals.forms import ReasonForm, ReferralForm, UpdateForm
+from retorno.referrals.forms import OutcomeForm, ReasonForm, ReferralForm, UpdateForm
 from retorno.referrals.models import Referral
 
 
@@ -187,13 +188,15 @@ def _back(request, referral):
 
 
 def answer(request, referral_id, status):
-    """Accept, start, complete (one click, POST); decline and not delivered ask for a reason on
-    their own page first (UX §2.6)."""
+    """Accept and start (one click, POST); decline asks for a reason on its own page first
+    (UX §2.6); completed and not delivered are outcomes, recorded on the outcome page."""
     if not request.user.is_authenticated:
         return redirect(reverse("account_login") + f"?next={request.path}")
     if status not in Referral.Status.values:
         raise Http404
     referral = access.get_referral_for_user(request.user, referral_id, write=True)
+    if status in (Referral.Status.COMPLETED, Referral.Status.NOT_DELIVERED):
+        return redirect("referrals:outcome", referral_id=referral.public_id)
     needs_reason = status in actions.NEEDS_REASON
     form = ReasonForm(request.POST or None) if needs_reason else None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -233,6 +236,59 @@ def answer(request, referral_id, status):
         },
         status=422 if form.errors else 200,
     )
+
+
+def outcome(request, referral_id):
+    """How the service ended, with its date: the form, then a check page naming the act
+    (UX §2.6), then the action."""
+    if not request.user.is_authenticated:
+        return redirect(reverse("account_login") + f"?next={request.path}")
+    referral = access.get_referral_for_user(request.user, referral_id, write=True)
+    if not access.may_answer(request.user, referral):
+        raise PermissionDenied
+    if Referral.Status.COMPLETED not in actions.NEXT.get(referral.status, set()):
+        messages.info(
+            request,
+            _("Referral %(reference)s is %(status)s: there is no outcome to record now.")
+            % {"reference": referral.reference, "status": referral.get_status_display().lower()},
+        )
+        return _back(request, referral)
+    form = OutcomeForm(request.POST or None, initial={"outcome_on": timezone.localdate()})
+    context = {
+        "referral": referral,
+        "form": form,
+        "is_partner": access.is_partner_of(request.user, referral),
+    }
+    if request.method == "POST" and form.is_valid() and not request.POST.get("change"):
+        data = form.cleaned_data
+        if request.POST.get("confirm"):
+            try:
+                actions.record_outcome(
+                    referral,
+                    actor=request.user,
+                    outcome=data["outcome"],
+                    outcome_on=data["outcome_on"],
+                    note=data["note"],
+                )
+            except ActionError as error:
+                if not error.field:
+                    messages.info(request, error.message)
+                    return _back(request, referral)
+                form_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Referral %(reference)s: the outcome is recorded (%(outcome)s).")
+                    % {
+                        "reference": referral.reference,
+                        "outcome": Referral.Outcome(data["outcome"]).label.lower(),
+                    },
+                )
+                return _back(request, referral)
+        if not form.errors:
+            context["outcome_label"] = Referral.Outcome(data["outcome"]).label
+            return render(request, "referrals/outcome_check.html", context)
+    return render(request, "referrals/outcome.html", context, status=422 if form.errors else 200)
 
 
 def add_update(request, referral_id):

@@ -93,9 +93,16 @@ def test_a_plan_adapted_in_lima_and_a_referral_answered_by_the_training_centre(
     assert axe_violations(page) == []
     page.click("text=Accept referral")
     page.wait_for_load_state()
-    page.click("text=Mark service as completed")
+    page.click("text=Record the outcome")
     page.wait_for_load_state()
-    assert "completed" in page.inner_text("main")
+    page.check("text=Completed, with a certificate")
+    page.click("button:has-text('Continue')")
+    page.wait_for_load_state()
+    assert "Check the outcome before you record it" in page.inner_text("main")
+    assert axe_violations(page) == []
+    page.click("text=Record outcome: Completed, with a certificate")
+    page.wait_for_load_state()
+    assert "the outcome is recorded" in page.inner_text("main")
     # Carla cannot open any other case.
     for url in (f"/cases/{other.public_id}/", f"/cases/{case.public_id}/", "/cases/"):
         response = page.goto(base + url)
@@ -107,4 +114,4 @@ def test_a_plan_adapted_in_lima_and_a_referral_answered_by_the_training_centre(
     page.goto(plan_url)
     row = page.locator("tr", has_text="Sewing course at the training centre")
     assert row.locator("select").input_value() == "done"
-    assert "Referral: Completed" in row.inner_text()
+    assert "Referral: Completed, with a certificate" in row.inner_text()

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from retorno.audit.models import AuditEvent
 from retorno.cases import actions as case_actions
@@ -108,7 +111,10 @@ def test_carla_accepts_and_completes_and_the_plan_action_is_done(as_user, person
     referral = refer(case, service, action, personas)
     carla = as_user(personas.carla)
     carla.post(reverse("referrals:answer", args=[referral.public_id, "accepted"]))
-    carla.post(reverse("referrals:answer", args=[referral.public_id, "completed"]))
+    carla.post(
+        reverse("referrals:outcome", args=[referral.public_id]),
+        {"outcome": "completed", "outcome_on": timezone.localdate().isoformat(), "confirm": "1"},
+    )
     referral.refresh_from_db()
     action.refresh_from_db()
     assert referral.status == Referral.Status.COMPLETED
@@ -348,3 +354,97 @@ def test_a_new_referral_is_unread_in_the_inbox_until_the_partner_opens_it(as_use
     assert "Unread" not in card.split("</li>", 1)[0]
     referral.refresh_from_db()
     assert referral.opened_at is not None
+
+
+def _accepted(personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    actions.accept_referral(referral, actor=acting(personas.carla))
+    return referral
+
+
+def test_completing_is_no_longer_one_click(as_user, personas, setup):
+    referral = _accepted(personas, setup)
+    carla = as_user(personas.carla)
+    detail = carla.get(reverse("referrals:inbox_detail", args=[referral.public_id]))
+    assert "Mark service as completed" not in detail.content.decode()
+    assert "Record the outcome" in detail.content.decode()
+    response = carla.post(reverse("referrals:answer", args=[referral.public_id, "completed"]))
+    assert response.url == reverse("referrals:outcome", args=[referral.public_id])
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED
+
+
+def test_carla_records_a_dated_outcome_after_checking_it(as_user, personas, setup):
+    case, _service, action = setup
+    referral = _accepted(personas, setup)
+    carla = as_user(personas.carla)
+    url = reverse("referrals:outcome", args=[referral.public_id])
+    form = carla.get(url).content.decode()
+    for label in ("Completed the service", "Completed, with a certificate", "Dropped out"):
+        assert label in form
+    finished = timezone.localdate()
+    answers = {"outcome": "certificate", "outcome_on": finished.isoformat(), "note": "Level 1"}
+    check = carla.post(url, answers).content.decode()
+    assert "Check the outcome before you record it" in check
+    assert "Record outcome: Completed, with a certificate" in check
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED  # nothing happens before the confirm
+    response = carla.post(url, {**answers, "confirm": "1"})
+    assert response.url == reverse("referrals:inbox_detail", args=[referral.public_id])
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.COMPLETED
+    assert referral.outcome == Referral.Outcome.CERTIFICATE and referral.outcome_on == finished
+    event = AuditEvent.objects.get(verb="referral.completed")
+    assert event.actor == personas.carla
+    assert event.changes == {
+        "status": ["accepted", "completed"],
+        "outcome": ["", "certificate"],
+        "outcome_on": [None, finished.isoformat()],
+    }
+    assert event.detail["referral"] == referral.reference
+    action.refresh_from_db()
+    assert action.status == "done"
+    # The caseworker sees it on the referral, on the case's referrals and on its timeline.
+    lucia = as_user(personas.lucia)
+    page = lucia.get(reverse("referrals:detail", args=[referral.public_id])).content.decode()
+    assert "Completed, with a certificate" in page and "Level 1" in page
+    listing = lucia.get(reverse("referrals:case", args=[case.public_id])).content.decode()
+    assert "Completed, with a certificate" in listing
+
+
+def test_a_dropped_out_person_closes_the_referral_as_not_delivered(as_user, personas, setup):
+    referral = _accepted(personas, setup)
+    url = reverse("referrals:outcome", args=[referral.public_id])
+    left = timezone.localdate()
+    as_user(personas.carla).post(
+        url, {"outcome": "dropped_out", "outcome_on": left.isoformat(), "confirm": "1"}
+    )
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.NOT_DELIVERED
+    assert referral.outcome == Referral.Outcome.DROPPED_OUT and referral.outcome_on == left
+
+
+def test_an_outcome_needs_a_real_date_and_a_reason_when_not_delivered(as_user, personas, setup):
+    referral = _accepted(personas, setup)
+    carla = as_user(personas.carla)
+    url = reverse("referrals:outcome", args=[referral.public_id])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = carla.post(
+        url, {"outcome": "completed", "outcome_on": tomorrow.isoformat(), "confirm": "1"}
+    )
+    assert response.status_code == 422
+    assert "The date cannot be in the future" in response.content.decode()
+    response = carla.post(
+        url,
+        {
+            "outcome": "not_delivered",
+            "outcome_on": timezone.localdate().isoformat(),
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 422
+    assert "Say why the service was not delivered" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED and referral.outcome == ""
