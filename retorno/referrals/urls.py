@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/referrals/", views.case_referrals, name="case"),
     path("cases/<uuid:case_id>/referrals/new/", views.new, name="new"),
     path("cases/<uuid:case_id>/referrals/consent/", views.prepare_consent, name="prepare_consent"),
+    path("cases/<uuid:case_id>/referrals/consent/record/", views.record_consent, name="consent"),
     path("referrals/<uuid:referral_id>/", views.detail, name="detail"),
     path("referrals/<uuid:referral_id>/letter/", views.letter_pdf, name="letter"),
     path("referrals/<uuid:referral_id>/update/", views.add_update, name="update"),

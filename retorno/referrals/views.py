@@ -42,27 +42,45 @@ def case_referrals(request, case_id):
     return render(request, "referrals/case_referrals.html", context)
 
 
+def _draft_key(case) -> str:
+    return f"referral_draft:{case.public_id}"
+
+
 @capability_required(Capability.WORK_CASES)
 def new(request, case_id):
     case = _owned(request, case_id)
     plan = plan_access.current_plan(case)
+    # A referral typed before the consent detour comes back as it was typed (?draft=1).
+    draft = request.session.get(_draft_key(case)) if request.GET.get("draft") else None
     plan_action = None
-    action_id = request.POST.get("action") or request.GET.get("action")
+    action_id = (
+        request.POST.get("action") or request.GET.get("action") or (draft or {}).get("action")
+    )
     if action_id and plan is not None:
         plan_action = plan_access.get_action_for_user(request.user, plan, action_id)
+    services = _services(request.user)
     initial = {"shared_fields": sharing.DEFAULT}
     if plan_action is not None:
         initial.update({"service": plan_action.service, "need": plan_action.description})
-    form = ReferralForm(request.POST or None, initial=initial, services=_services(request.user))
+    if draft:
+        initial.update(
+            {
+                "service": services.filter(pk=draft.get("service") or None).first()
+                or initial.get("service"),
+                "need": draft.get("need", ""),
+                "shared_fields": draft.get("shared_fields", []),
+            }
+        )
+    form = ReferralForm(request.POST or None, initial=initial, services=services)
     service = None
     if form.is_bound and form.is_valid():
         service = form.cleaned_data["service"]
-    elif plan_action is not None:
-        service = plan_action.service
+    elif not form.is_bound:
+        service = initial.get("service")
     chosen = (
         form.cleaned_data.get("shared_fields", [])
         if form.is_bound and form.is_valid()
-        else list(form["shared_fields"].value() or sharing.DEFAULT)
+        else list(form["shared_fields"].value() or ([] if draft else sharing.DEFAULT))
     )
     consent = actions.sharing_consent(case, service) if service is not None else None
     if request.method == "POST" and form.is_valid() and not request.POST.get("preview"):
@@ -78,6 +96,7 @@ def new(request, case_id):
         except ActionError as error:
             form_error(form, error)
         else:
+            request.session.pop(_draft_key(case), None)
             if referral.on_retorno:
                 messages.success(
                     request,
@@ -113,18 +132,75 @@ def new(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def prepare_consent(request, case_id):
-    """The organisation of the service gets a partner record if it has none, then the consent
-    form opens with it chosen."""
+    """The "Record consent" button of the referral form: what was typed is kept as a draft,
+    the organisation of the service gets a partner record if it has none, and the consent form
+    opens with it chosen; once the consent is recorded, the referral form comes back as typed."""
     case = _owned(request, case_id)
     if request.method != "POST":
         return redirect("referrals:case", case_id=case.public_id)
-    service = _services(request.user).filter(public_id=request.POST.get("service")).first()
+    service = _services(request.user).filter(pk=_pk(request.POST.get("service"))).first()
     if service is None:
         return redirect("referrals:new", case_id=case.public_id)
+    request.session[_draft_key(case)] = {
+        "service": service.pk,
+        "need": request.POST.get("need", ""),
+        "shared_fields": [
+            code for code in request.POST.getlist("shared_fields") if code in sharing.BY_CODE
+        ],
+        "action": request.POST.get("action", ""),
+    }
     partner = actions.ensure_partner_organisation(service.organization, actor=request.user)
-    return redirect(
-        reverse("cases:consent_record", args=[case.public_id])
-        + f"?purpose=partner_sharing&partner={partner.pk}"
+    return redirect(reverse("referrals:consent", args=[case.public_id]) + f"?partner={partner.pk}")
+
+
+def _pk(value) -> int | None:
+    return int(value) if (value or "").isdigit() else None
+
+
+@capability_required(Capability.WORK_CASES)
+def record_consent(request, case_id):
+    """The consent form of the case, reached from the referral form: it returns there."""
+    from retorno.cases import actions as case_actions
+    from retorno.cases.forms import ConsentForm
+    from retorno.cases.models import Consent
+
+    case = _owned(request, case_id)
+    back = reverse("referrals:new", args=[case.public_id]) + "?draft=1"
+    initial = {
+        "decided_on": timezone.localdate(),
+        "purpose": Consent.Purpose.PARTNER_SHARING,
+        "partner": request.GET.get("partner", ""),
+    }
+    form = ConsentForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_actions.record_consent(
+                case,
+                actor=request.user,
+                purpose=data["purpose"],
+                given=data["given"],
+                decided_on=data["decided_on"],
+                method=data["method"],
+                witness=data.get("witness", ""),
+                partner=data.get("partner"),
+                document=data.get("document"),
+            )
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The consent is recorded. Your referral is as you left it: check it and "
+                    "send it."
+                ),
+            )
+            return redirect(back)
+    context = case_context(request, case, "referrals", record_view=False)
+    context.update({"form": form, "back": back})
+    return render(
+        request, "referrals/consent_form.html", context, status=422 if form.errors else 200
     )
 
 

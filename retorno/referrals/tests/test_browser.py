@@ -115,3 +115,35 @@ def test_a_plan_adapted_in_lima_and_a_referral_answered_by_the_training_centre(
     row = page.locator("tr", has_text="Sewing course at the training centre")
     assert row.locator("select").input_value() == "done"
     assert "Referral: Completed, with a certificate" in row.inner_text()
+
+
+def test_a_referral_typed_before_recording_consent_is_not_lost(live_server, page, personas):
+    from retorno.plans.tests.factories import lima_case
+
+    service = training_service(personas)
+    case = lima_case(personas)
+    approved_plan(case, personas, service=service)
+    sign_in(page, live_server, "lucia.lima")
+    page.goto(f"{live_server.url}/cases/{case.public_id}/plan/")
+    page.click("text=Refer to this service")
+    page.wait_for_load_state()
+    page.fill("#id_need", "Evening classes: she works in the mornings")
+    page.check("label:has-text('Languages')")
+    page.uncheck("label:has-text('Phone')")
+    page.click("main button:has-text('Record consent')")
+    page.wait_for_load_state()
+    assert page.is_checked("input[name=purpose][value=partner_sharing]")
+    page.check("#id_given_0")
+    page.check("#id_method_0")
+    page.click("main button[type=submit]:has-text('Record consent')")
+    page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert "Your referral is as you left it" in main
+    assert page.input_value("#id_need") == "Evening classes: she works in the mornings"
+    ticked = page.eval_on_selector_all(
+        "input[name=shared_fields]:checked", "boxes => boxes.map(b => b.value)"
+    )
+    assert ticked == ["name", "email", "need", "languages"]
+    page.click("text=Send referral")
+    page.wait_for_load_state()
+    assert "They reply in Retorno" in page.inner_text("main")

@@ -177,11 +177,14 @@ def test_an_organisation_off_retorno_gets_a_letter_and_the_desk_records_its_answ
     lucia = as_user(personas.lucia)
     response = lucia.post(
         reverse("referrals:prepare_consent", args=[case.public_id]),
-        {"service": str(other.public_id)},
+        {"service": other.pk},
     )
-    assert "purpose=partner_sharing" in response["Location"]
-    partner = Consent.Purpose.PARTNER_SHARING
     other.organization.refresh_from_db()
+    assert response["Location"] == (
+        reverse("referrals:consent", args=[case.public_id])
+        + f"?partner={other.organization.retorno_organisation.pk}"
+    )
+    partner = Consent.Purpose.PARTNER_SHARING
     case_actions.record_consent(
         case,
         actor=acting(personas.lucia),
@@ -448,3 +451,51 @@ def test_an_outcome_needs_a_real_date_and_a_reason_when_not_delivered(as_user, p
     assert "Say why the service was not delivered" in response.content.decode()
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACCEPTED and referral.outcome == ""
+
+
+def test_a_referral_typed_before_the_consent_comes_back_as_typed(as_user, personas, setup):
+    case, service, action = setup
+    lucia = as_user(personas.lucia)
+    typed = {
+        "action": str(action.public_id),
+        "service": service.pk,
+        "need": "Evening classes: she works in the mornings",
+        "shared_fields": ["name", "email", "languages"],
+    }
+    response = lucia.post(reverse("referrals:prepare_consent", args=[case.public_id]), typed)
+    consent_url = response["Location"]
+    form = lucia.get(consent_url).content.decode()
+    assert "<h1" in form and "Record the person" in form.split("<h1", 1)[1].split("</h1>")[0]
+    response = lucia.post(
+        consent_url,
+        {
+            "purpose": "partner_sharing",
+            "partner": personas.org("CFPLIM").pk,
+            "given": "yes",
+            "decided_on": timezone.localdate().isoformat(),
+            "method": "signed_form",
+        },
+    )
+    back = reverse("referrals:new", args=[case.public_id]) + "?draft=1"
+    assert response["Location"] == back
+    assert Consent.objects.filter(case=case, purpose="partner_sharing", given=True).exists()
+    page = lucia.get(back).content.decode()
+    assert "Evening classes: she works in the mornings</textarea>" in page
+    boxes = {
+        code: f'value="{code}"' in page
+        and "checked" in page.split(f'value="{code}"', 1)[1].split(">", 1)[0]
+        for code in ("name", "phone", "email", "need", "languages")
+    }
+    assert boxes == {
+        "name": True,
+        "phone": False,
+        "email": True,
+        "need": False,
+        "languages": True,
+    }
+    assert "Send referral" in page
+    # Sent, the draft is gone: the form opens fresh again.
+    lucia.post(reverse("referrals:new", args=[case.public_id]), typed)
+    assert Referral.objects.filter(case=case, need=typed["need"]).exists()
+    fresh = lucia.get(back).content.decode()
+    assert typed["need"] not in fresh
