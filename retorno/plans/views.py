@@ -11,6 +11,7 @@ from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases.views.common import case_context
 from retorno.cases.views.record import _owned
+from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 from retorno.plans import access, actions, pdf
@@ -30,6 +31,10 @@ def _services(user):
     from retorno.directory.access import services_visible_to
 
     return services_visible_to(user).select_related("organization").order_by("name")
+
+
+def _return_country(case) -> str:
+    return getattr(case.person.return_country, "code", "") or ""
 
 
 def _grouped(plan):
@@ -160,8 +165,12 @@ def action_form(request, case_id, goal_id=None, action_id=None):
     initial = {}
     if action is not None:
         initial = {name: getattr(action, name) for name in actions.ACTION_FIELDS}
-    form = ActionForm(request.POST or None, initial=initial, services=_services(request.user))
-    if request.method == "POST":
+    chooser = {"services": _services(request.user), "default_country": _return_country(case)}
+    if request.POST.get(SHOW):
+        form = ActionForm(initial=form_initial_from_post(ActionForm, request.POST), **chooser)
+    else:
+        form = ActionForm(request.POST or None, initial=initial, **chooser)
+    if request.method == "POST" and not request.POST.get(SHOW):
         if action is not None and request.POST.get("remove"):
             try:
                 actions.remove_action(action, actor=request.user)

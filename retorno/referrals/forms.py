@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from retorno.directory.choosers import ServiceChooserMixin
 from retorno.referrals import sharing
 from retorno.referrals.models import Referral
 
@@ -16,7 +17,7 @@ def sharing_choices():
     ]
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(ServiceChooserMixin, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=None, error_messages={"required": _("Choose the service")}
     )
@@ -37,10 +38,9 @@ class ReferralForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, services, **kwargs):
+    def __init__(self, *args, services, default_country="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
-        self.fields["service"].label_from_instance = lambda s: f"{s.name} · {s.organization.name}"
+        self.setup_service_chooser(services, default_country=default_country)
 
 
 class ReasonForm(forms.Form):

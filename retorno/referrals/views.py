@@ -14,6 +14,7 @@ from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases.views.common import case_context
 from retorno.cases.views.record import _owned
+from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 from retorno.plans import access as plan_access
@@ -71,19 +72,27 @@ def new(request, case_id):
                 "shared_fields": draft.get("shared_fields", []),
             }
         )
-    form = ReferralForm(request.POST or None, initial=initial, services=services)
+    country = getattr(case.person.return_country, "code", "") or ""
+    if request.POST.get(SHOW):
+        # A new list of services: what was typed stays, and nothing is checked yet.
+        initial = form_initial_from_post(ReferralForm, request.POST)
+        form = ReferralForm(initial=initial, services=services, default_country=country)
+    else:
+        form = ReferralForm(
+            request.POST or None, initial=initial, services=services, default_country=country
+        )
     service = None
     if form.is_bound and form.is_valid():
         service = form.cleaned_data["service"]
     elif not form.is_bound:
-        service = initial.get("service")
+        service = form.selected_service
     chosen = (
         form.cleaned_data.get("shared_fields", [])
         if form.is_bound and form.is_valid()
         else list(form["shared_fields"].value() or ([] if draft else sharing.DEFAULT))
     )
     consent = actions.sharing_consent(case, service) if service is not None else None
-    if request.method == "POST" and form.is_valid() and not request.POST.get("preview"):
+    if form.is_bound and form.is_valid() and not request.POST.get("preview"):
         try:
             referral = actions.refer(
                 case,

@@ -42,7 +42,7 @@ def test_a_plan_adapted_in_lima_and_a_referral_answered_by_the_training_centre(
     page.click("text=Add an action")
     page.fill("#id_description", "Sewing course at the training centre")
     page.check("label:has-text('A service from the directory')")
-    page.select_option("#id_service", label=f"{service.name} · {service.organization.name}")
+    page.select_option("#id_service", label=service.name)
     page.fill("#id_estimated_cost", "350,00")
     page.select_option("#id_currency", "PEN")
     page.click("main button[type=submit]:has-text('Save')")

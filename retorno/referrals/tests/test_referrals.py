@@ -499,3 +499,26 @@ def test_a_referral_typed_before_the_consent_comes_back_as_typed(as_user, person
     assert Referral.objects.filter(case=case, need=typed["need"]).exists()
     fresh = lucia.get(back).content.decode()
     assert typed["need"] not in fresh
+
+
+def test_the_referral_form_chooses_among_the_return_countrys_services(as_user, personas, setup):
+    from retorno.directory.tests import factories as directory
+
+    case, _service, _action = setup
+    la_paz = directory.organization(
+        personas, actor=personas.rosa, country="BO", name="Centro Boliviano"
+    )
+    directory.service(la_paz, personas, actor=personas.rosa, name="Taller de tejido")
+    lucia = as_user(personas.lucia)
+    url = reverse("referrals:new", args=[case.public_id])
+    page = lucia.get(url).content.decode()
+    chooser = page.split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert '<optgroup label="Centro de Formación Profesional Lima">' in chooser
+    assert "Taller de tejido" not in chooser
+    shown = lucia.post(
+        url,
+        {"service_country": "BO", "need": "Knitting", "show_services": "1"},
+    ).content.decode()
+    chooser = shown.split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert "Taller de tejido" in chooser and "Curso de costura" not in chooser
+    assert "Knitting</textarea>" in shown and "There is a problem" not in shown
