@@ -305,6 +305,9 @@ def _move(
     if status in Referral.CLOSED:
         referral.closed_at = timezone.now()
         fields.append("closed_at")
+    if referral.opened_at is None and access.is_partner_of(actor, referral):
+        referral.opened_at = timezone.now()  # answering it, they read it
+        fields.append("opened_at")
     if outcome:
         changes["outcome"] = [referral.outcome, outcome]
         changes["outcome_on"] = [
