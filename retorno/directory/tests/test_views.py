@@ -448,3 +448,13 @@ def test_a_european_desk_opens_the_directory_on_every_return_country(as_user, pe
     service(bolivia, personas, actor=personas.rosa, name="Curso de mecánica")
     page = as_user(personas.ana).get(reverse("directory:services")).content.decode()
     assert "Services (2)" in page and "Remove filter" not in page
+
+
+def test_clearing_the_filters_shows_every_country(as_user, personas, peru):
+    bolivia = organization(personas, actor=personas.rosa, country="BO", name="Fundación Illimani")
+    service(bolivia, personas, actor=personas.rosa, name="Curso de mecánica")
+    lucia = as_user(personas.lucia)
+    page = lucia.get(reverse("directory:services")).content.decode()
+    clear = page.split(">Clear filters<", 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    everything = lucia.get(clear.replace("&amp;", "&")).content.decode()
+    assert "Services (2)" in everything and "Curso de mecánica" in everything
