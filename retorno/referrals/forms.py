@@ -73,7 +73,7 @@ class OutcomeForm(forms.Form):
         error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
     )
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Note"),
         required=False,
         help_text=_("The desk reads it. If the service was not delivered, say why."),
         widget=forms.Textarea(attrs={"rows": 3}),
