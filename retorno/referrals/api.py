@@ -201,6 +201,10 @@ class InboxRowOutput(serializers.Serializer):
     sent_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    opened_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When someone of your organisation first opened it; null while it is unread.",
+    )
 
 
 class ShareableFieldOutput(serializers.Serializer):

@@ -282,6 +282,7 @@ def test_carla_sees_only_the_shared_fields_and_the_read_is_audited(api_as, perso
         "sent_at",
         "updated_at",
         "closed_at",
+        "opened_at",
     }
     assert "María" not in str(inbox)
 
@@ -435,3 +436,13 @@ def test_carla_records_a_dated_outcome_through_the_api(api_as, personas, setup):
     assert row["results"][0]["outcome"] == "certificate"
     event = AuditEvent.objects.get(verb="referral.completed")
     assert event.changes["outcome"] == ["", "certificate"]
+
+
+def test_the_inbox_says_which_referrals_are_unread(api_as, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, personas, action=action)
+    carla = api_as(personas.carla)
+    assert carla.get(f"{API}/inbox/").json()["results"][0]["opened_at"] is None
+    carla.get(referral_url(referral))
+    assert carla.get(f"{API}/inbox/").json()["results"][0]["opened_at"] is not None
