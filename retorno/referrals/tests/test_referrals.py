@@ -415,6 +415,8 @@ def test_carla_records_a_dated_outcome_after_checking_it(as_user, personas, setu
     assert "Completed, with a certificate" in page and "Level 1" in page
     listing = lucia.get(reverse("referrals:case", args=[case.public_id])).content.decode()
     assert "Completed, with a certificate" in listing
+    timeline = lucia.get(reverse("cases:timeline", args=[case.public_id])).content.decode()
+    assert f"Referral {referral.reference}: completed, with a certificate" in timeline
 
 
 def test_a_dropped_out_person_closes_the_referral_as_not_delivered(as_user, personas, setup):
