@@ -55,6 +55,20 @@ def maintained_country(user) -> str | None:
     return desk.country.code
 
 
+def home_countries(user) -> list[str]:
+    """Where the directory opens for the user: a national desk's (or a partner's) own country of
+    return. A European desk or program coordination works for all eight: it opens on all."""
+    from retorno.directory.models import RETURN_COUNTRIES
+
+    membership = getattr(user, "membership", None)
+    if membership is None:
+        return []
+    organisation = membership.organisation
+    country = getattr(organisation.country, "code", organisation.country) or ""
+    kinds = (Organisation.Kind.NATIONAL_DESK, Organisation.Kind.PARTNER)
+    return [country] if organisation.kind in kinds and country in RETURN_COUNTRIES else []
+
+
 def may_edit_country(user, country) -> bool:
     code = getattr(country, "code", country)
     return bool(code) and maintained_country(user) == code

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from retorno.directory.choosers import ServiceChooserMixin
 from retorno.plans.models import Dimension, Plan, PlanAction
 
 STAFF = {"autocomplete": "off", "spellcheck": "true"}
@@ -74,7 +75,7 @@ class GoalForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(ServiceChooserMixin, forms.Form):
     description = forms.CharField(
         label=_("What is to be done"),
         widget=forms.Textarea(attrs={"rows": 3, **STAFF}),
@@ -101,10 +102,9 @@ class ActionForm(forms.Form):
     estimated_cost = DecimalText(label=_("Estimated cost"), required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, required=False)
 
-    def __init__(self, *args, services, **kwargs):
+    def __init__(self, *args, services, default_country="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
-        self.fields["service"].label_from_instance = lambda s: f"{s.name} · {s.organization.name}"
+        self.setup_service_chooser(services, default_country=default_country)
 
     def clean(self):
         data = super().clean()

@@ -11,6 +11,7 @@ from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases.views.common import case_context
 from retorno.cases.views.record import _owned
+from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 from retorno.plans import access, actions, pdf
@@ -23,12 +24,17 @@ from retorno.plans.forms import (
     SummaryForm,
 )
 from retorno.plans.models import Dimension, Plan, PlanAction
+from retorno.plans.views_helpers import cost_totals
 
 
 def _services(user):
     from retorno.directory.access import services_visible_to
 
     return services_visible_to(user).select_related("organization").order_by("name")
+
+
+def _return_country(case) -> str:
+    return getattr(case.person.return_country, "code", "") or ""
 
 
 def _grouped(plan):
@@ -49,10 +55,12 @@ def _grouped(plan):
 def _plan_context(request, case, tab="plan", *, record_view=True):
     context = case_context(request, case, tab, record_view=record_view)
     plan = access.current_plan(case)
+    groups = _grouped(plan)
     context.update(
         {
             "plan": plan,
-            "groups": _grouped(plan),
+            "groups": groups,
+            "totals": cost_totals(groups),
             "versions": access.plans_of_case(case),
             "approval_problem": actions.approval_problem(plan, request.user) if plan else None,
             "editing": bool(plan and plan.editable and context["is_owner"]),
@@ -157,8 +165,12 @@ def action_form(request, case_id, goal_id=None, action_id=None):
     initial = {}
     if action is not None:
         initial = {name: getattr(action, name) for name in actions.ACTION_FIELDS}
-    form = ActionForm(request.POST or None, initial=initial, services=_services(request.user))
-    if request.method == "POST":
+    chooser = {"services": _services(request.user), "default_country": _return_country(case)}
+    if request.POST.get(SHOW):
+        form = ActionForm(initial=form_initial_from_post(ActionForm, request.POST), **chooser)
+    else:
+        form = ActionForm(request.POST or None, initial=initial, **chooser)
+    if request.method == "POST" and not request.POST.get(SHOW):
         if action is not None and request.POST.get("remove"):
             try:
                 actions.remove_action(action, actor=request.user)
@@ -257,7 +269,10 @@ def approve(request, case_id):
             )
         return redirect("plans:plan", case_id=case.public_id)
     context = case_context(request, case, "plan", record_view=False)
-    context.update({"plan": plan, "groups": _grouped(plan), "problem": problem})
+    groups = _grouped(plan)
+    context.update(
+        {"plan": plan, "groups": groups, "totals": cost_totals(groups), "problem": problem}
+    )
     return render(request, "plans/approve.html", context)
 
 
@@ -331,7 +346,10 @@ def version(request, case_id, number):
     case = case_access.get_case_for_user(request.user, case_id)
     plan = access.get_plan_version(case, number)
     context = case_context(request, case, "plan")
-    context.update({"plan": plan, "groups": _grouped(plan), "old_version": True})
+    groups = _grouped(plan)
+    context.update(
+        {"plan": plan, "groups": groups, "totals": cost_totals(groups), "old_version": True}
+    )
     return render(request, "plans/version.html", context)
 
 

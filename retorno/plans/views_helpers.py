@@ -16,3 +16,26 @@ def grouped_for_print(plan) -> list[dict]:
         for code, label in Dimension.choices
         if any(g.dimension == code for g in goals)
     ]
+
+
+def cost_totals(groups) -> list[dict]:
+    """The estimated cost of the plan's actions, one total per currency, from the goals already
+    loaded (no query). Cancelled actions cost nothing; an action without a cost adds nothing."""
+    from collections import Counter
+
+    from django.utils.formats import number_format
+
+    totals = Counter()
+    for group in groups:
+        for goal in group["goals"]:
+            for action in goal.actions.all():
+                if action.estimated_cost is not None and action.status != "cancelled":
+                    totals[action.currency] += action.estimated_cost
+    return [
+        {
+            "currency": currency,
+            "amount": total,
+            "formatted": number_format(total, 2, use_l10n=True, force_grouping=True),
+        }
+        for currency, total in sorted(totals.items())
+    ]

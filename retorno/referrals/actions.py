@@ -4,13 +4,17 @@ organisation that is not on Retorno) accepts, declines, reports progress and clo
 import datetime
 import re
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from retorno.accounts.models import Organisation
-from retorno.accounts.roles import Capability
+from retorno.accounts.models import Membership, Organisation
+from retorno.accounts.roles import Capability, Role
 from retorno.cases import hooks
 from retorno.cases.actions import _audit, _require_open, _require_owner, consent_in_force, event
 from retorno.cases.models import Consent
@@ -178,18 +182,96 @@ def refer(
     event(case, "referral_sent", actor=actor, reference=referral.reference, service=service.name)
     if plan_action is not None and plan_action.status == "planned":
         type(plan_action).objects.filter(pk=plan_action.pk).update(status="in_progress")
+    if referral.recipient_id is not None:
+        transaction.on_commit(lambda: _notify_partner(referral))
     return referral
+
+
+def _notify_partner(referral: Referral) -> None:
+    """Emails the receiving organisation's people, each in their language; no names, only the
+    reference, the service and a link (as for handovers)."""
+    members = Membership.objects.filter(
+        organisation_id=referral.recipient_id,
+        role=Role.PARTNER,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user")
+    link = settings.SITE_URL + reverse("referrals:inbox_detail", args=[referral.public_id])
+    for membership in members:
+        user = membership.user
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language or "es"):
+            context = {"referral": referral, "link": link, "user": user}
+            subject = render_to_string("referrals/email/referral_subject.txt", context).strip()
+            body = render_to_string("referrals/email/referral_message.txt", context)
+        send_mail(subject, body, None, [user.email])
 
 
 def _may_answer(referral, actor) -> bool:
     return access.may_answer(actor, referral)
 
 
+# What each outcome closes the referral as.
+OUTCOME_STATUS = {
+    Referral.Outcome.COMPLETED: Referral.Status.COMPLETED,
+    Referral.Outcome.CERTIFICATE: Referral.Status.COMPLETED,
+    Referral.Outcome.DROPPED_OUT: Referral.Status.NOT_DELIVERED,
+    Referral.Outcome.NOT_DELIVERED: Referral.Status.NOT_DELIVERED,
+}
+
+
 @transaction.atomic
 def change_status(referral: Referral, *, actor, status: str, text: str = "") -> Referral:
+    """Accept, decline or start. Closing as completed or not delivered records the outcome
+    (dated today), as `record_outcome` does."""
+    if status in (Referral.Status.COMPLETED, Referral.Status.NOT_DELIVERED):
+        return record_outcome(
+            referral, actor=actor, outcome=status, outcome_on=timezone.localdate(), note=text
+        )
+    return _move(referral, actor=actor, status=status, text=text)
+
+
+@transaction.atomic
+def record_outcome(
+    referral: Referral, *, actor, outcome: str, outcome_on: datetime.date | None, note: str = ""
+) -> Referral:
+    """The partner (or the desk for an organisation off Retorno) says how the service ended:
+    completed, completed with a certificate, dropped out, or not delivered, and when."""
+    if outcome not in Referral.Outcome.values:
+        raise ActionError(_("Choose how the service ended"), field="outcome")
+    if outcome_on is None:
+        raise ActionError(_("Enter the date"), field="outcome_on")
+    if outcome_on > timezone.localdate():
+        raise ActionError(_("The date cannot be in the future"), field="outcome_on")
+    sent_on = timezone.localtime(referral.sent_at).date()
+    if outcome_on < sent_on:
+        from django.utils.formats import date_format
+
+        raise ActionError(
+            _("The date cannot be before the referral was sent (%(date)s)")
+            % {"date": date_format(sent_on, "DATE_FORMAT")},
+            field="outcome_on",
+        )
+    if outcome == Referral.Outcome.NOT_DELIVERED and not note.strip():
+        raise ActionError(_("Say why the service was not delivered"), field="note")
+    return _move(
+        referral,
+        actor=actor,
+        status=OUTCOME_STATUS[outcome],
+        text=note,
+        outcome=outcome,
+        outcome_on=outcome_on,
+    )
+
+
+@transaction.atomic
+def _move(
+    referral: Referral, *, actor, status: str, text: str = "", outcome: str = "", outcome_on=None
+) -> Referral:
     referral = (
         Referral.objects.select_for_update(of=("self",))
-        .select_related("case", "plan_action")
+        .select_related("case", "plan_action", "service")
         .get(pk=referral.pk)
     )
     if status not in Referral.Status.values:
@@ -210,18 +292,30 @@ def change_status(referral: Referral, *, actor, status: str, text: str = "") -> 
             % {"from": referral.get_status_display(), "to": Referral.Status(status).label},
             code="invalid",
         )
-    if status in NEEDS_REASON and not text.strip():
+    if status == Referral.Status.DECLINED and not text.strip():
         raise ActionError(_("Give the reason"), field="reason")
     previous = referral.status
+    changes = {"status": [previous, status]}
     referral.status = status
     referral.version += 1
     fields = ["status", "version", "updated_at"]
-    if status in NEEDS_REASON:
+    if status in NEEDS_REASON and text.strip():
         referral.reason = text.strip()
         fields.append("reason")
     if status in Referral.CLOSED:
         referral.closed_at = timezone.now()
         fields.append("closed_at")
+    if referral.opened_at is None and access.is_partner_of(actor, referral):
+        referral.opened_at = timezone.now()  # answering it, they read it
+        fields.append("opened_at")
+    if outcome:
+        changes["outcome"] = [referral.outcome, outcome]
+        changes["outcome_on"] = [
+            referral.outcome_on.isoformat() if referral.outcome_on else None,
+            outcome_on.isoformat(),
+        ]
+        referral.outcome, referral.outcome_on = outcome, outcome_on
+        fields += ["outcome", "outcome_on"]
     referral.save(update_fields=fields)
     ReferralUpdate.objects.create(
         referral=referral,
@@ -236,7 +330,7 @@ def change_status(referral: Referral, *, actor, status: str, text: str = "") -> 
         f"referral.{status}",
         actor=actor,
         case=referral.case,
-        changes={"status": [previous, status]},
+        changes=changes,
         detail={"referral": referral.reference, "on_behalf": not referral.on_retorno},
     )
     event(
@@ -246,6 +340,7 @@ def change_status(referral: Referral, *, actor, status: str, text: str = "") -> 
         reference=referral.reference,
         service=referral.service.name,
         status=status,
+        outcome=outcome,
     )
     # The plan action follows the referral: done when the service is delivered.
     action = referral.plan_action
@@ -301,8 +396,15 @@ def add_update(referral: Referral, *, actor, text: str) -> ReferralUpdate:
     return update
 
 
+@transaction.atomic
 def record_view(referral: Referral, *, actor) -> None:
-    """A partner reading the shared data is a read of a person's record: audited."""
+    """A partner reading the shared data is a read of a person's record: audited. The first
+    read by the receiving organisation marks the referral as opened there (no longer unread)."""
+    if referral.opened_at is None and access.is_partner_of(actor, referral):
+        referral.opened_at = timezone.now()
+        Referral.objects.filter(pk=referral.pk, opened_at__isnull=True).update(
+            opened_at=referral.opened_at
+        )
     _audit(
         "referral.viewed", actor=actor, case=referral.case, detail={"referral": referral.reference}
     )

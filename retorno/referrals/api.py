@@ -8,6 +8,7 @@ change goes through `retorno.referrals.actions`. The API speaks codes, never lab
 """
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -40,6 +41,7 @@ from retorno.referrals import access, actions, letter, sharing
 from retorno.referrals.models import Referral
 
 STATUS = ("ReferralStatus", Referral.Status.choices)
+OUTCOME = ("ReferralOutcome", Referral.Outcome.choices)
 SHAREABLE = ("ShareableField", [(f.code, f.code) for f in sharing.FIELDS])
 LETTER_LANGUAGE = ("LetterLanguage", [(code, code) for code in ("es", "pt", "it", "en")])
 
@@ -97,7 +99,14 @@ class ReferralUpdateOutput(serializers.Serializer):
         return data
 
 
-class ReferralRowOutput(serializers.Serializer):
+class OutcomeMixin(serializers.Serializer):
+    def to_representation(self, referral):
+        data = super().to_representation(referral)
+        data["outcome"] = data["outcome"] or None  # no outcome yet: null, not ""
+        return data
+
+
+class ReferralRowOutput(OutcomeMixin, serializers.Serializer):
     """A referral as the case's list shows it to the desk."""
 
     id = serializers.UUIDField(source="public_id")
@@ -116,6 +125,12 @@ class ReferralRowOutput(serializers.Serializer):
     sent_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    outcome = _enum(
+        OUTCOME,
+        allow_null=True,
+        help_text="How the service ended, once it is completed or not delivered; else null.",
+    )
+    outcome_on = serializers.DateField(allow_null=True, help_text="When the service ended.")
 
 
 class ReferralAnswerMixin(serializers.Serializer):
@@ -139,7 +154,7 @@ class ReferralOutput(ReferralAnswerMixin, ReferralRowOutput):
     shared = SharedValueOutput(many=True, help_text="What the organisation reads of the person.")
 
 
-class PartnerReferralOutput(ReferralAnswerMixin, serializers.Serializer):
+class PartnerReferralOutput(OutcomeMixin, ReferralAnswerMixin, serializers.Serializer):
     """The referral for the receiving organisation: the person only through the shared
     fields, and only while the referral is open."""
 
@@ -153,6 +168,12 @@ class PartnerReferralOutput(ReferralAnswerMixin, serializers.Serializer):
     sent_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    outcome = _enum(
+        OUTCOME,
+        allow_null=True,
+        help_text="How the service ended, once it is completed or not delivered; else null.",
+    )
+    outcome_on = serializers.DateField(allow_null=True, help_text="When the service ended.")
     shared = SharedValueOutput(
         many=True,
         allow_null=True,
@@ -180,6 +201,10 @@ class InboxRowOutput(serializers.Serializer):
     sent_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
+    opened_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When someone of your organisation first opened it; null while it is unread.",
+    )
 
 
 class ShareableFieldOutput(serializers.Serializer):
@@ -265,6 +290,31 @@ class ReferralStatusInput(serializers.Serializer):
         allow_blank=True,
         help_text="A note; the reason, needed to decline and for not delivered.",
     )
+    outcome = _enum(
+        OUTCOME,
+        required=False,
+        help_text="With completed or not_delivered: how the service ended (completed and "
+        "certificate close it as completed; dropped_out and not_delivered as not delivered). "
+        "Without it, the outcome is the status itself.",
+    )
+    outcome_on = serializers.DateField(
+        required=False, help_text="When the service ended; today if omitted."
+    )
+
+    def validate(self, data):
+        outcome = data.get("outcome")
+        if outcome and actions.OUTCOME_STATUS[outcome] != data["status"]:
+            raise serializers.ValidationError(
+                {"outcome": _("This outcome does not close a referral with that status.")}
+            )
+        if (outcome or data.get("outcome_on")) and data["status"] not in (
+            Referral.Status.COMPLETED,
+            Referral.Status.NOT_DELIVERED,
+        ):
+            raise serializers.ValidationError(
+                {"outcome": _("An outcome goes only with completed or not delivered.")}
+            )
+        return data
 
 
 class ReferralNoteInput(serializers.Serializer):
@@ -349,17 +399,27 @@ class ReferralStatus(ReferralAPIView):
         responses={200: REFERRAL_READ},
         description="Accept, decline, start, complete or not delivered: the receiving "
         "organisation, or the desk for one that is not on Retorno. Declined and not_delivered "
-        "need the reason in `text`. Completing it marks the plan's action done.",
+        "need the reason in `text`. Completed and not_delivered record the outcome (`outcome`, "
+        "`outcome_on`). Completing it marks the plan's action done.",
     )
     def post(self, request, id):
         referral = access.get_referral_for_user(request.user, id, write=True)
         data = _valid(ReferralStatusInput, request)
         try:
-            actions.change_status(
-                referral, actor=request.user, status=data["status"], text=data.get("text", "")
-            )
+            if data["status"] in (Referral.Status.COMPLETED, Referral.Status.NOT_DELIVERED):
+                actions.record_outcome(
+                    referral,
+                    actor=request.user,
+                    outcome=data.get("outcome") or data["status"],
+                    outcome_on=data.get("outcome_on") or timezone.localdate(),
+                    note=data.get("text", ""),
+                )
+            else:
+                actions.change_status(
+                    referral, actor=request.user, status=data["status"], text=data.get("text", "")
+                )
         except ActionError as error:
-            if error.field == "reason":  # the action names the pages' field
+            if error.field in ("reason", "note"):  # the action names the pages' fields
                 error.field = "text"
             raise
         return Response(reread(request, referral))

@@ -1,10 +1,23 @@
 from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from retorno.directory.choosers import ServiceChooserMixin
 from retorno.referrals import sharing
+from retorno.referrals.models import Referral
 
 
-class ReferralForm(forms.Form):
+def sharing_choices():
+    """The sharing choices, labelled in the reader's language: built when the form is, never
+    at import (an f-string there froze the labels in English)."""
+    return [
+        (f.code, format_lazy("{} {}", f.label, _("(sensitive)")) if f.sensitive else f.label)
+        for f in sharing.FIELDS
+    ]
+
+
+class ReferralForm(ServiceChooserMixin, forms.Form):
     service = forms.ModelChoiceField(
         label=_("Service"), queryset=None, error_messages={"required": _("Choose the service")}
     )
@@ -16,10 +29,7 @@ class ReferralForm(forms.Form):
     )
     shared_fields = forms.MultipleChoiceField(
         label=_("What to share with the organisation"),
-        choices=[
-            (f.code, f"{f.label}" + (" " + str(_("(sensitive)")) if f.sensitive else ""))
-            for f in sharing.FIELDS
-        ],
+        choices=sharing_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_(
@@ -28,10 +38,9 @@ class ReferralForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, services, **kwargs):
+    def __init__(self, *args, services, default_country="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = services
-        self.fields["service"].label_from_instance = lambda s: f"{s.name} · {s.organization.name}"
+        self.setup_service_chooser(services, default_country=default_country)
 
 
 class ReasonForm(forms.Form):
@@ -48,3 +57,35 @@ class UpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Write the update")},
     )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("How did the service end?"),
+        choices=Referral.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the service ended")},
+    )
+    outcome_on = forms.DateField(
+        label=_("Date"),
+        help_text=_("When the person finished, got the certificate or left"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        help_text=_("The desk reads it. If the service was not delivered, say why."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome_on") and data["outcome_on"] > timezone.localdate():
+            self.add_error("outcome_on", _("The date cannot be in the future"))
+        if (
+            data.get("outcome") == Referral.Outcome.NOT_DELIVERED
+            and not data.get("note", "").strip()
+        ):
+            self.add_error("note", _("Say why the service was not delivered"))
+        return data

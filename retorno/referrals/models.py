@@ -23,6 +23,12 @@ class Referral(models.Model):
         COMPLETED = "completed", pgettext_lazy("referral status", "Completed")
         NOT_DELIVERED = "not_delivered", _("Not delivered")
 
+    class Outcome(models.TextChoices):
+        COMPLETED = "completed", _("Completed the service")
+        CERTIFICATE = "certificate", _("Completed, with a certificate")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+        NOT_DELIVERED = "not_delivered", _("Service not delivered")
+
     OPEN = (Status.SENT, Status.ACCEPTED, Status.IN_PROGRESS)
     CLOSED = (Status.DECLINED, Status.COMPLETED, Status.NOT_DELIVERED)
 
@@ -64,6 +70,10 @@ class Referral(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # First opened by someone of the receiving organisation: until then it is unread there.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(_("outcome date"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

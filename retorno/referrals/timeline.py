@@ -12,6 +12,13 @@ def _status(value) -> str:
         return value or ""
 
 
+def _status_or_outcome(p) -> str:
+    try:
+        return str(Referral.Outcome(p.get("outcome")).label)
+    except ValueError:
+        return _status(p.get("status"))
+
+
 DESCRIBERS = {
     "referral_sent": lambda p: (
         _("Referral sent: %(service)s") % {"service": p.get("service", "")},
@@ -19,7 +26,7 @@ DESCRIBERS = {
     ),
     "referral_status": lambda p: (
         _("Referral %(reference)s: %(status)s")
-        % {"reference": p.get("reference", ""), "status": _status(p.get("status")).lower()},
+        % {"reference": p.get("reference", ""), "status": _status_or_outcome(p).lower()},
         p.get("service", ""),
     ),
     "referral_note": lambda p: (

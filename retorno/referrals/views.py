@@ -2,6 +2,7 @@
 by the desk on behalf of an organisation that is not on Retorno (with a printed letter)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,11 +14,12 @@ from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases.views.common import case_context
 from retorno.cases.views.record import _owned
+from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 from retorno.plans import access as plan_access
 from retorno.referrals import access, actions, letter, sharing
-from retorno.referrals.forms import ReasonForm, ReferralForm, UpdateForm
+from retorno.referrals.forms import OutcomeForm, ReasonForm, ReferralForm, UpdateForm
 from retorno.referrals.models import Referral
 
 
@@ -41,30 +43,56 @@ def case_referrals(request, case_id):
     return render(request, "referrals/case_referrals.html", context)
 
 
+def _draft_key(case) -> str:
+    return f"referral_draft:{case.public_id}"
+
+
 @capability_required(Capability.WORK_CASES)
 def new(request, case_id):
     case = _owned(request, case_id)
     plan = plan_access.current_plan(case)
+    # A referral typed before the consent detour comes back as it was typed (?draft=1).
+    draft = request.session.get(_draft_key(case)) if request.GET.get("draft") else None
     plan_action = None
-    action_id = request.POST.get("action") or request.GET.get("action")
+    action_id = (
+        request.POST.get("action") or request.GET.get("action") or (draft or {}).get("action")
+    )
     if action_id and plan is not None:
         plan_action = plan_access.get_action_for_user(request.user, plan, action_id)
+    services = _services(request.user)
     initial = {"shared_fields": sharing.DEFAULT}
     if plan_action is not None:
         initial.update({"service": plan_action.service, "need": plan_action.description})
-    form = ReferralForm(request.POST or None, initial=initial, services=_services(request.user))
+    if draft:
+        initial.update(
+            {
+                "service": services.filter(pk=draft.get("service") or None).first()
+                or initial.get("service"),
+                "need": draft.get("need", ""),
+                "shared_fields": draft.get("shared_fields", []),
+            }
+        )
+    country = getattr(case.person.return_country, "code", "") or ""
+    if request.POST.get(SHOW):
+        # A new list of services: what was typed stays, and nothing is checked yet.
+        initial = form_initial_from_post(ReferralForm, request.POST)
+        form = ReferralForm(initial=initial, services=services, default_country=country)
+    else:
+        form = ReferralForm(
+            request.POST or None, initial=initial, services=services, default_country=country
+        )
     service = None
     if form.is_bound and form.is_valid():
         service = form.cleaned_data["service"]
-    elif plan_action is not None:
-        service = plan_action.service
+    elif not form.is_bound:
+        service = form.selected_service
     chosen = (
         form.cleaned_data.get("shared_fields", [])
         if form.is_bound and form.is_valid()
-        else list(form["shared_fields"].value() or sharing.DEFAULT)
+        else list(form["shared_fields"].value() or ([] if draft else sharing.DEFAULT))
     )
     consent = actions.sharing_consent(case, service) if service is not None else None
-    if request.method == "POST" and form.is_valid() and not request.POST.get("preview"):
+    if form.is_bound and form.is_valid() and not request.POST.get("preview"):
         try:
             referral = actions.refer(
                 case,
@@ -77,6 +105,7 @@ def new(request, case_id):
         except ActionError as error:
             form_error(form, error)
         else:
+            request.session.pop(_draft_key(case), None)
             if referral.on_retorno:
                 messages.success(
                     request,
@@ -112,18 +141,75 @@ def new(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def prepare_consent(request, case_id):
-    """The organisation of the service gets a partner record if it has none, then the consent
-    form opens with it chosen."""
+    """The "Record consent" button of the referral form: what was typed is kept as a draft,
+    the organisation of the service gets a partner record if it has none, and the consent form
+    opens with it chosen; once the consent is recorded, the referral form comes back as typed."""
     case = _owned(request, case_id)
     if request.method != "POST":
         return redirect("referrals:case", case_id=case.public_id)
-    service = _services(request.user).filter(public_id=request.POST.get("service")).first()
+    service = _services(request.user).filter(pk=_pk(request.POST.get("service"))).first()
     if service is None:
         return redirect("referrals:new", case_id=case.public_id)
+    request.session[_draft_key(case)] = {
+        "service": service.pk,
+        "need": request.POST.get("need", ""),
+        "shared_fields": [
+            code for code in request.POST.getlist("shared_fields") if code in sharing.BY_CODE
+        ],
+        "action": request.POST.get("action", ""),
+    }
     partner = actions.ensure_partner_organisation(service.organization, actor=request.user)
-    return redirect(
-        reverse("cases:consent_record", args=[case.public_id])
-        + f"?purpose=partner_sharing&partner={partner.pk}"
+    return redirect(reverse("referrals:consent", args=[case.public_id]) + f"?partner={partner.pk}")
+
+
+def _pk(value) -> int | None:
+    return int(value) if (value or "").isdigit() else None
+
+
+@capability_required(Capability.WORK_CASES)
+def record_consent(request, case_id):
+    """The consent form of the case, reached from the referral form: it returns there."""
+    from retorno.cases import actions as case_actions
+    from retorno.cases.forms import ConsentForm
+    from retorno.cases.models import Consent
+
+    case = _owned(request, case_id)
+    back = reverse("referrals:new", args=[case.public_id]) + "?draft=1"
+    initial = {
+        "decided_on": timezone.localdate(),
+        "purpose": Consent.Purpose.PARTNER_SHARING,
+        "partner": request.GET.get("partner", ""),
+    }
+    form = ConsentForm(request.POST or None, case=case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case_actions.record_consent(
+                case,
+                actor=request.user,
+                purpose=data["purpose"],
+                given=data["given"],
+                decided_on=data["decided_on"],
+                method=data["method"],
+                witness=data.get("witness", ""),
+                partner=data.get("partner"),
+                document=data.get("document"),
+            )
+        except ActionError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The consent is recorded. Your referral is as you left it: check it and "
+                    "send it."
+                ),
+            )
+            return redirect(back)
+    context = case_context(request, case, "referrals", record_view=False)
+    context.update({"form": form, "back": back})
+    return render(
+        request, "referrals/consent_form.html", context, status=422 if form.errors else 200
     )
 
 
@@ -187,13 +273,15 @@ def _back(request, referral):
 
 
 def answer(request, referral_id, status):
-    """Accept, start, complete (one click, POST); decline and not delivered ask for a reason on
-    their own page first (UX §2.6)."""
+    """Accept and start (one click, POST); decline asks for a reason on its own page first
+    (UX §2.6); completed and not delivered are outcomes, recorded on the outcome page."""
     if not request.user.is_authenticated:
         return redirect(reverse("account_login") + f"?next={request.path}")
     if status not in Referral.Status.values:
         raise Http404
     referral = access.get_referral_for_user(request.user, referral_id, write=True)
+    if status in (Referral.Status.COMPLETED, Referral.Status.NOT_DELIVERED):
+        return redirect("referrals:outcome", referral_id=referral.public_id)
     needs_reason = status in actions.NEEDS_REASON
     form = ReasonForm(request.POST or None) if needs_reason else None
     if request.method == "POST" and (form is None or form.is_valid()):
@@ -233,6 +321,59 @@ def answer(request, referral_id, status):
         },
         status=422 if form.errors else 200,
     )
+
+
+def outcome(request, referral_id):
+    """How the service ended, with its date: the form, then a check page naming the act
+    (UX §2.6), then the action."""
+    if not request.user.is_authenticated:
+        return redirect(reverse("account_login") + f"?next={request.path}")
+    referral = access.get_referral_for_user(request.user, referral_id, write=True)
+    if not access.may_answer(request.user, referral):
+        raise PermissionDenied
+    if Referral.Status.COMPLETED not in actions.NEXT.get(referral.status, set()):
+        messages.info(
+            request,
+            _("Referral %(reference)s is %(status)s: there is no outcome to record now.")
+            % {"reference": referral.reference, "status": referral.get_status_display().lower()},
+        )
+        return _back(request, referral)
+    form = OutcomeForm(request.POST or None, initial={"outcome_on": timezone.localdate()})
+    context = {
+        "referral": referral,
+        "form": form,
+        "is_partner": access.is_partner_of(request.user, referral),
+    }
+    if request.method == "POST" and form.is_valid() and not request.POST.get("change"):
+        data = form.cleaned_data
+        if request.POST.get("confirm"):
+            try:
+                actions.record_outcome(
+                    referral,
+                    actor=request.user,
+                    outcome=data["outcome"],
+                    outcome_on=data["outcome_on"],
+                    note=data["note"],
+                )
+            except ActionError as error:
+                if not error.field:
+                    messages.info(request, error.message)
+                    return _back(request, referral)
+                form_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Referral %(reference)s: the outcome is recorded (%(outcome)s).")
+                    % {
+                        "reference": referral.reference,
+                        "outcome": Referral.Outcome(data["outcome"]).label.lower(),
+                    },
+                )
+                return _back(request, referral)
+        if not form.errors:
+            context["outcome_label"] = Referral.Outcome(data["outcome"]).label
+            return render(request, "referrals/outcome_check.html", context)
+    return render(request, "referrals/outcome.html", context, status=422 if form.errors else 200)
 
 
 def add_update(request, referral_id):

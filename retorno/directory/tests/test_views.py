@@ -211,7 +211,8 @@ def test_filters_by_country_city_type_and_language(as_user, personas, peru):
         page = client.get(reverse("directory:services"), params).content.decode()
         return ("Curso de costura" in page, "Curso de mecánica" in page)
 
-    assert found() == (True, True)
+    assert found() == (True, False)  # Lima's desk opens on Peru
+    assert found(country=["PE", "BO"]) == (True, True)
     assert found(country="BO") == (False, True)
     assert found(city="el alto") == (False, True)
     assert found(city="LIMA") == (True, False)
@@ -420,3 +421,40 @@ def test_a_programme_or_location_is_changed_and_a_stale_save_is_refused(
     assert 'value="Otro nombre"' in body
     obj.refresh_from_db()
     assert obj.name == "Nuevo nombre"
+
+
+def test_the_list_opens_on_the_national_desks_country_and_can_show_all(as_user, personas, peru):
+    bolivia = organization(personas, actor=personas.rosa, country="BO", name="Fundación Illimani")
+    service(bolivia, personas, actor=personas.rosa, name="Curso de mecánica")
+    lucia = as_user(personas.lucia)
+    page = lucia.get(reverse("directory:services")).content.decode()
+    assert "Services (1)" in page and "Curso de costura" in page
+    assert "Curso de mecánica" not in page
+    assert "Remove filter: Peru" in page
+    remove = page.split("Remove filter: Peru", 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    everything = lucia.get(reverse("directory:services") + remove.replace("&amp;", "&"))
+    assert "Services (2)" in everything.content.decode()
+    # Page 2 of the opening list stays on Peru.
+    assert (
+        "Curso de mecánica"
+        not in lucia.get(reverse("directory:services"), {"page": "1"}).content.decode()
+    )
+    organisations = lucia.get(reverse("directory:organizations")).content.decode()
+    assert "Fundación Andes" in organisations and "Fundación Illimani" not in organisations
+
+
+def test_a_european_desk_opens_the_directory_on_every_return_country(as_user, personas, peru):
+    bolivia = organization(personas, actor=personas.rosa, country="BO", name="Fundación Illimani")
+    service(bolivia, personas, actor=personas.rosa, name="Curso de mecánica")
+    page = as_user(personas.ana).get(reverse("directory:services")).content.decode()
+    assert "Services (2)" in page and "Remove filter" not in page
+
+
+def test_clearing_the_filters_shows_every_country(as_user, personas, peru):
+    bolivia = organization(personas, actor=personas.rosa, country="BO", name="Fundación Illimani")
+    service(bolivia, personas, actor=personas.rosa, name="Curso de mecánica")
+    lucia = as_user(personas.lucia)
+    page = lucia.get(reverse("directory:services")).content.decode()
+    clear = page.split(">Clear filters<", 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    everything = lucia.get(clear.replace("&amp;", "&")).content.decode()
+    assert "Services (2)" in everything and "Curso de mecánica" in everything

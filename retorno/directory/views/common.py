@@ -28,8 +28,9 @@ def reader_required(view):
     return wrapped
 
 
-def applied_filters(request, form, filters: dict) -> list[dict]:
+def applied_filters(request, form, filters: dict, *, query=None) -> list[dict]:
     """Chosen filters as removal links ("Remove filter: Housing")."""
+    query = request.GET if query is None else query
     applied = []
     for name, value in filters.items():
         if name in ("sort", "q") or value in (None, "", [], False):
@@ -37,7 +38,7 @@ def applied_filters(request, form, filters: dict) -> list[dict]:
         field = form.fields[name]
         values = value if isinstance(value, list) else [value]
         for item in values:
-            params = request.GET.copy()
+            params = query.copy()
             params.pop("page", None)
             if isinstance(value, list):
                 params.setlist(name, [v for v in params.getlist(name) if v != str(item)])
@@ -52,10 +53,10 @@ def applied_filters(request, form, filters: dict) -> list[dict]:
     return applied
 
 
-def sort_links(request, sort: str, columns) -> dict:
+def sort_links(request, sort: str, columns, *, query=None) -> dict:
     links = {}
     for column in columns:
-        params = request.GET.copy()
+        params = (request.GET if query is None else query).copy()
         params.pop("page", None)
         ascending, descending = sort == column, sort == f"-{column}"
         params["sort"] = f"-{column}" if ascending else column
@@ -64,6 +65,21 @@ def sort_links(request, sort: str, columns) -> dict:
             "aria": "ascending" if ascending else ("descending" if descending else None),
         }
     return links
+
+
+def with_home_countries(request, default_sort: str):
+    """The filters of a directory list: as asked, or, when nothing is asked (a page number
+    aside), the user's own country (`access.home_countries`). The default carries the sort, so
+    removing the country filter shows every country instead of coming back."""
+    if set(request.GET) - {"page"}:
+        return request.GET
+    countries = access.home_countries(request.user)
+    if not countries:
+        return request.GET
+    query = request.GET.copy()
+    query.setlist("country", countries)
+    query["sort"] = default_sort
+    return query
 
 
 def language_links(current: str) -> list[dict]:

@@ -7,7 +7,12 @@ from django.shortcuts import render
 from retorno.accounts.roles import Capability
 from retorno.directory import access, queries
 from retorno.directory.forms import OrganizationFilterForm, ServiceFilterForm
-from retorno.directory.views.common import applied_filters, reader_required, sort_links
+from retorno.directory.views.common import (
+    applied_filters,
+    reader_required,
+    sort_links,
+    with_home_countries,
+)
 from retorno.lib.views import capability_required
 
 PAGE_SIZE = 50
@@ -16,14 +21,15 @@ PAGE_SIZE = 50
 @reader_required
 def service_list(request):
     user = request.user
-    form = ServiceFilterForm(request.GET or None)
+    query = with_home_countries(request, queries.DEFAULT_SORT)
+    form = ServiceFilterForm(query or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     locations = access.locations_visible_to(user)
     services = queries.filter_services(
         access.services_visible_to(user), filters, locations=locations
     )
     services = queries.search_services(services, filters.get("q", ""))
-    sort = request.GET.get("sort") or queries.DEFAULT_SORT
+    sort = query.get("sort") or queries.DEFAULT_SORT
     if sort not in queries.SORTS:
         sort = queries.DEFAULT_SORT
     services = queries.sort_services(queries.service_rows(services, locations=locations), sort)
@@ -32,9 +38,10 @@ def service_list(request):
         "page": page,
         "filter_form": form,
         "search_text": filters.get("q", ""),
-        "applied": applied_filters(request, form, filters),
+        "applied": applied_filters(request, form, filters, query=query),
+        "query": query,
         "sort": sort,
-        "sort_links": sort_links(request, sort, ("name", "organisation", "type")),
+        "sort_links": sort_links(request, sort, ("name", "organisation", "type"), query=query),
         "maintained_country": access.maintained_country(user),
         "has_errors": bool(form.errors),
     }
@@ -52,7 +59,8 @@ def service_list(request):
 @reader_required
 def organization_list(request):
     user = request.user
-    form = OrganizationFilterForm(request.GET or None)
+    query = with_home_countries(request, "name")
+    form = OrganizationFilterForm(query or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     organizations = queries.search_organizations(access.organizations_visible_to(user), filters)
     organizations = queries.organization_rows(
@@ -65,7 +73,8 @@ def organization_list(request):
         {
             "page": page,
             "filter_form": form,
-            "applied": applied_filters(request, form, filters),
+            "applied": applied_filters(request, form, filters, query=query),
+            "query": query,
             "search_text": filters.get("q", ""),
             "maintained_country": access.maintained_country(user),
             "has_errors": bool(form.errors),

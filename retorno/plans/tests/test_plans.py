@@ -164,3 +164,150 @@ def test_the_plan_prints_as_a_pdf_in_the_persons_language(as_user, personas):
     assert f"plan-{case.reference}-v1-es.pdf" in response["Content-Disposition"]
     assert "María" not in response["Content-Disposition"]
     assert AuditEvent.objects.filter(verb="plan.printed").exists()
+
+
+def _plan_with_costs(personas):
+    case = lima_case(personas)
+    lucia = acting(personas.lucia)
+    plan = actions.draft_plan(case, actor=lucia)
+    goal = actions.add_goal(plan, actor=lucia, dimension="economic", description="A workshop")
+    for description, cost, currency in [
+        ("Sewing machine", "1250.50", "PEN"),
+        ("Fabric", "400", "PEN"),
+        ("Travel to Lima", "300", "EUR"),
+        ("Advice from the desk", None, ""),
+    ]:
+        actions.add_action(
+            goal,
+            actor=lucia,
+            description=description,
+            responsible="person",
+            estimated_cost=Decimal(cost) if cost else None,
+            currency=currency,
+        )
+    actions.submit_plan(plan, actor=lucia)
+    return case
+
+
+def test_the_approval_page_shows_the_total_cost_per_currency(as_user, personas):
+    from retorno.accounts.models import User
+
+    case = _plan_with_costs(personas)
+    mateo = as_user(personas.mateo)
+    url = reverse("plans:approve", args=[case.public_id])
+    page = mateo.get(url).content.decode()
+    assert "Total estimated cost" in page
+    assert "1,650.50 PEN" in page and "300.00 EUR" in page
+    User.objects.filter(pk=personas.mateo.pk).update(preferred_language="it")
+    page = mateo.get(url).content.decode()
+    assert "Costo stimato totale" in page
+    assert "1.650,50 PEN" in page and "300,00 EUR" in page
+    User.objects.filter(pk=personas.mateo.pk).update(preferred_language="es")
+    page = mateo.get(url).content.decode()
+    assert "1\u00a0650,50 PEN" in page and "300,00 EUR" in page
+
+
+def test_the_plan_page_counts_no_cancelled_action_in_the_total(as_user, personas):
+    case = _plan_with_costs(personas)
+    plan = Plan.objects.get(case=case)
+    actions.approve_plan(plan, actor=acting(personas.mateo))
+    fabric = PlanAction.objects.get(goal__plan=plan, description="Fabric")
+    actions.set_action_status(fabric, actor=acting(personas.lucia), status="cancelled")
+    page = as_user(personas.lucia).get(reverse("plans:plan", args=[case.public_id]))
+    text = page.content.decode()
+    assert "1,250.50 PEN" in text and "1,650.50 PEN" not in text
+
+
+def _services_in_two_countries(personas):
+    from retorno.directory.tests import factories as directory
+
+    lima = training_service(personas)
+    andes = directory.organization(personas, name="Asociación Andina")
+    directory.service(
+        andes, personas, name="Apoyo psicológico", service_type="psychosocial_support"
+    )
+    la_paz = directory.organization(
+        personas, actor=personas.rosa, country="BO", name="Centro Boliviano"
+    )
+    bolivia = directory.service(la_paz, personas, actor=personas.rosa, name="Taller de tejido")
+    return lima, bolivia
+
+
+def test_the_service_chooser_opens_on_the_return_country_grouped_by_organisation(as_user, personas):
+    case = lima_case(personas)
+    _lima, bolivia = _services_in_two_countries(personas)
+    plan = actions.draft_plan(case, actor=acting(personas.lucia))
+    goal = actions.add_goal(plan, actor=acting(personas.lucia), dimension="social", description="x")
+    url = reverse("plans:action_add", args=[case.public_id, goal.public_id])
+    lucia = as_user(personas.lucia)
+    page = lucia.get(url).content.decode()
+    chooser = page.split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert '<optgroup label="Asociación Andina">' in chooser
+    assert '<optgroup label="Centro de Formación Profesional Lima">' in chooser
+    assert "Curso de costura" in chooser and "Apoyo psicológico" in chooser
+    assert "Taller de tejido" not in chooser
+    assert '<option value="PE" selected>' in page
+    # Another country, without losing what was typed and without error messages.
+    shown = lucia.post(
+        url,
+        {"description": "Knitting workshop", "service_country": "BO", "show_services": "1"},
+    )
+    assert shown.status_code == 200
+    text = shown.content.decode()
+    chooser = text.split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert '<optgroup label="Centro Boliviano">' in chooser and "Curso de costura" not in chooser
+    assert "Knitting workshop</textarea>" in text and "There is a problem" not in text
+    assert not PlanAction.objects.filter(goal=goal).exists()
+    saved = lucia.post(
+        url,
+        {
+            "description": "Knitting workshop",
+            "responsible": "service",
+            "service": bolivia.pk,
+            "service_country": "BO",
+        },
+    )
+    assert saved.status_code == 302
+    assert PlanAction.objects.get(goal=goal).service == bolivia
+
+
+def test_the_service_chooser_narrows_by_type(as_user, personas):
+    case = lima_case(personas)
+    _services_in_two_countries(personas)
+    plan = actions.draft_plan(case, actor=acting(personas.lucia))
+    goal = actions.add_goal(plan, actor=acting(personas.lucia), dimension="social", description="x")
+    url = reverse("plans:action_add", args=[case.public_id, goal.public_id])
+    page = as_user(personas.lucia).post(
+        url,
+        {
+            "service_country": "PE",
+            "service_type_filter": "psychosocial_support",
+            "show_services": "1",
+        },
+    )
+    chooser = page.content.decode().split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert "Apoyo psicológico" in chooser and "Curso de costura" not in chooser
+
+
+def test_the_service_chooser_reads_the_services_in_one_query(as_user, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from retorno.directory.tests import factories as directory
+
+    case = lima_case(personas)
+    training_service(personas)
+    plan = actions.draft_plan(case, actor=acting(personas.lucia))
+    goal = actions.add_goal(plan, actor=acting(personas.lucia), dimension="social", description="x")
+    url = reverse("plans:action_add", args=[case.public_id, goal.public_id])
+    lucia = as_user(personas.lucia)
+    lucia.get(url)
+    with CaptureQueriesContext(connection) as few:
+        lucia.get(url)
+    for n in range(5):
+        org = directory.organization(personas, name=f"Organización {n}")
+        directory.service(org, personas, name=f"Servicio {n}")
+    with CaptureQueriesContext(connection) as many:
+        page = lucia.get(url).content.decode()
+    assert "Servicio 4" in page
+    assert len(many) == len(few)

@@ -282,6 +282,7 @@ def test_carla_sees_only_the_shared_fields_and_the_read_is_audited(api_as, perso
         "sent_at",
         "updated_at",
         "closed_at",
+        "opened_at",
     }
     assert "María" not in str(inbox)
 
@@ -397,3 +398,51 @@ def test_the_inbox_and_the_case_list_run_a_constant_number_of_queries(
         assert len(carla.get(inbox).json()["results"]) == 20
     with django_assert_max_num_queries(len(case_few.captured_queries)):
         assert len(lucia.get(case_list).json()["results"]) == 20
+
+
+def test_carla_records_a_dated_outcome_through_the_api(api_as, personas, setup):
+    import datetime
+
+    from django.utils import timezone
+
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, personas, action=action)
+    carla = api_as(personas.carla)
+    status_url = referral_url(referral, "status/")
+    carla.post(status_url, {"status": "accepted"}, format="json")
+    assert carla.get(referral_url(referral)).json()["outcome"] is None
+    mismatch = carla.post(
+        status_url, {"status": "completed", "outcome": "dropped_out"}, format="json"
+    )
+    assert mismatch.status_code == 400 and set(mismatch.json()["error"]["fields"]) == {"outcome"}
+    future = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    late = carla.post(
+        status_url,
+        {"status": "completed", "outcome": "certificate", "outcome_on": future},
+        format="json",
+    )
+    assert late.status_code == 400
+    assert late.json()["error"]["fields"] == {"outcome_on": ["The date cannot be in the future"]}
+    today = timezone.localdate().isoformat()
+    done = carla.post(
+        status_url,
+        {"status": "completed", "outcome": "certificate", "outcome_on": today},
+        format="json",
+    )
+    assert done.status_code == 200
+    assert done.json()["outcome"] == "certificate" and done.json()["outcome_on"] == today
+    row = api_as(personas.lucia).get(f"{API}/cases/{case.public_id}/referrals/").json()
+    assert row["results"][0]["outcome"] == "certificate"
+    event = AuditEvent.objects.get(verb="referral.completed")
+    assert event.changes["outcome"] == ["", "certificate"]
+
+
+def test_the_inbox_says_which_referrals_are_unread(api_as, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, personas, action=action)
+    carla = api_as(personas.carla)
+    assert carla.get(f"{API}/inbox/").json()["results"][0]["opened_at"] is None
+    carla.get(referral_url(referral))
+    assert carla.get(f"{API}/inbox/").json()["results"][0]["opened_at"] is not None

@@ -42,7 +42,7 @@ def test_a_plan_adapted_in_lima_and_a_referral_answered_by_the_training_centre(
     page.click("text=Add an action")
     page.fill("#id_description", "Sewing course at the training centre")
     page.check("label:has-text('A service from the directory')")
-    page.select_option("#id_service", label=f"{service.name} · {service.organization.name}")
+    page.select_option("#id_service", label=service.name)
     page.fill("#id_estimated_cost", "350,00")
     page.select_option("#id_currency", "PEN")
     page.click("main button[type=submit]:has-text('Save')")
@@ -93,9 +93,16 @@ def test_a_plan_adapted_in_lima_and_a_referral_answered_by_the_training_centre(
     assert axe_violations(page) == []
     page.click("text=Accept referral")
     page.wait_for_load_state()
-    page.click("text=Mark service as completed")
+    page.click("text=Record the outcome")
     page.wait_for_load_state()
-    assert "completed" in page.inner_text("main")
+    page.check("text=Completed, with a certificate")
+    page.click("button:has-text('Continue')")
+    page.wait_for_load_state()
+    assert "Check the outcome before you record it" in page.inner_text("main")
+    assert axe_violations(page) == []
+    page.click("text=Record outcome: Completed, with a certificate")
+    page.wait_for_load_state()
+    assert "the outcome is recorded" in page.inner_text("main")
     # Carla cannot open any other case.
     for url in (f"/cases/{other.public_id}/", f"/cases/{case.public_id}/", "/cases/"):
         response = page.goto(base + url)
@@ -107,4 +114,36 @@ def test_a_plan_adapted_in_lima_and_a_referral_answered_by_the_training_centre(
     page.goto(plan_url)
     row = page.locator("tr", has_text="Sewing course at the training centre")
     assert row.locator("select").input_value() == "done"
-    assert "Referral: Completed" in row.inner_text()
+    assert "Referral: Completed, with a certificate" in row.inner_text()
+
+
+def test_a_referral_typed_before_recording_consent_is_not_lost(live_server, page, personas):
+    from retorno.plans.tests.factories import lima_case
+
+    service = training_service(personas)
+    case = lima_case(personas)
+    approved_plan(case, personas, service=service)
+    sign_in(page, live_server, "lucia.lima")
+    page.goto(f"{live_server.url}/cases/{case.public_id}/plan/")
+    page.click("text=Refer to this service")
+    page.wait_for_load_state()
+    page.fill("#id_need", "Evening classes: she works in the mornings")
+    page.check("label:has-text('Languages')")
+    page.uncheck("label:has-text('Phone')")
+    page.click("main button:has-text('Record consent')")
+    page.wait_for_load_state()
+    assert page.is_checked("input[name=purpose][value=partner_sharing]")
+    page.check("#id_given_0")
+    page.check("#id_method_0")
+    page.click("main button[type=submit]:has-text('Record consent')")
+    page.wait_for_load_state()
+    main = page.inner_text("main")
+    assert "Your referral is as you left it" in main
+    assert page.input_value("#id_need") == "Evening classes: she works in the mornings"
+    ticked = page.eval_on_selector_all(
+        "input[name=shared_fields]:checked", "boxes => boxes.map(b => b.value)"
+    )
+    assert ticked == ["name", "email", "need", "languages"]
+    page.click("text=Send referral")
+    page.wait_for_load_state()
+    assert "They reply in Retorno" in page.inner_text("main")

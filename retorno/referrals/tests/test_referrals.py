@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from retorno.audit.models import AuditEvent
 from retorno.cases import actions as case_actions
@@ -108,7 +111,10 @@ def test_carla_accepts_and_completes_and_the_plan_action_is_done(as_user, person
     referral = refer(case, service, action, personas)
     carla = as_user(personas.carla)
     carla.post(reverse("referrals:answer", args=[referral.public_id, "accepted"]))
-    carla.post(reverse("referrals:answer", args=[referral.public_id, "completed"]))
+    carla.post(
+        reverse("referrals:outcome", args=[referral.public_id]),
+        {"outcome": "completed", "outcome_on": timezone.localdate().isoformat(), "confirm": "1"},
+    )
     referral.refresh_from_db()
     action.refresh_from_db()
     assert referral.status == Referral.Status.COMPLETED
@@ -171,11 +177,14 @@ def test_an_organisation_off_retorno_gets_a_letter_and_the_desk_records_its_answ
     lucia = as_user(personas.lucia)
     response = lucia.post(
         reverse("referrals:prepare_consent", args=[case.public_id]),
-        {"service": str(other.public_id)},
+        {"service": other.pk},
     )
-    assert "purpose=partner_sharing" in response["Location"]
-    partner = Consent.Purpose.PARTNER_SHARING
     other.organization.refresh_from_db()
+    assert response["Location"] == (
+        reverse("referrals:consent", args=[case.public_id])
+        + f"?partner={other.organization.retorno_organisation.pk}"
+    )
+    partner = Consent.Purpose.PARTNER_SHARING
     case_actions.record_consent(
         case,
         actor=acting(personas.lucia),
@@ -269,3 +278,249 @@ def test_progress_on_the_version_in_force_carries_into_the_new_version(personas,
     assert copied.status == "done"
     referral.refresh_from_db()
     assert referral.plan_action == copied
+
+
+@pytest.mark.parametrize(
+    "language, labels",
+    [
+        ("es", ["Teléfono", "Correo electrónico", "Qué necesita la persona", "Idiomas"]),
+        ("it", ["Telefono", "Lingue", "Esperienze lavorative in Europa"]),
+        ("pt", ["Telefone", "Idiomas", "Experiência de trabalho na Europa"]),
+    ],
+)
+def test_the_sharing_choices_are_in_the_readers_language(
+    as_user, personas, setup, language, labels
+):
+    from retorno.accounts.models import User
+
+    case, _service, action = setup
+    User.objects.filter(pk=personas.lucia.pk).update(preferred_language=language)
+    url = reverse("referrals:new", args=[case.public_id]) + f"?action={action.public_id}"
+    page = as_user(personas.lucia).get(url).content.decode()
+    choices = page.split('name="shared_fields"', 1)[1]
+    for label in labels:
+        assert f"{label}</label>" in choices
+    assert "Email address</label>" not in choices
+    assert "Work experience in Europe</label>" not in choices
+
+
+def test_a_new_referral_emails_the_partner_in_their_language_without_names(
+    personas, setup, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from retorno.accounts.models import User
+
+    case, service, action = setup
+    sharing_consent(case, personas)
+    User.objects.filter(pk=personas.carla.pk).update(preferred_language="it")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        referral = refer(case, service, action, personas)
+    assert mail.outbox == []  # nothing leaves before the referral is committed
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mail.outbox] == [[personas.carla.email]]
+    message = mail.outbox[0]
+    assert message.subject == f"Nuovo invio {referral.reference} per la tua organizzazione"
+    assert reverse("referrals:inbox_detail", args=[referral.public_id]) in message.body
+    assert "Lima national desk" in message.body
+    assert "María" not in message.body + message.subject
+    assert "Quispe" not in message.body + message.subject
+    assert "A sewing course" not in message.body
+
+
+def test_a_referral_off_retorno_emails_nobody(personas, setup, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    case, _service, _action = setup
+    other = offline_service(personas)
+    partner = actions.ensure_partner_organisation(other.organization, actor=acting(personas.lucia))
+    from retorno.cases.tests.factories import consent
+
+    consent(case, personas.lucia, "partner_sharing", partner=partner)
+    with django_capture_on_commit_callbacks(execute=True):
+        refer(case, other, None, personas)
+    assert mail.outbox == []
+
+
+def test_a_new_referral_is_unread_in_the_inbox_until_the_partner_opens_it(as_user, personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    # The desk reading it does not mark it read for the partner.
+    as_user(personas.lucia).get(reverse("referrals:detail", args=[referral.public_id]))
+    carla = as_user(personas.carla)
+    card = carla.get(reverse("referrals:inbox")).content.decode().split(referral.reference, 1)[1]
+    assert "Unread" in card.split("</li>", 1)[0]
+    carla.get(reverse("referrals:inbox_detail", args=[referral.public_id]))
+    card = carla.get(reverse("referrals:inbox")).content.decode().split(referral.reference, 1)[1]
+    assert "Unread" not in card.split("</li>", 1)[0]
+    referral.refresh_from_db()
+    assert referral.opened_at is not None
+
+
+def _accepted(personas, setup):
+    case, service, action = setup
+    sharing_consent(case, personas)
+    referral = refer(case, service, action, personas)
+    actions.accept_referral(referral, actor=acting(personas.carla))
+    return referral
+
+
+def test_completing_is_no_longer_one_click(as_user, personas, setup):
+    referral = _accepted(personas, setup)
+    carla = as_user(personas.carla)
+    detail = carla.get(reverse("referrals:inbox_detail", args=[referral.public_id]))
+    assert "Mark service as completed" not in detail.content.decode()
+    assert "Record the outcome" in detail.content.decode()
+    response = carla.post(reverse("referrals:answer", args=[referral.public_id, "completed"]))
+    assert response.url == reverse("referrals:outcome", args=[referral.public_id])
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED
+
+
+def test_carla_records_a_dated_outcome_after_checking_it(as_user, personas, setup):
+    case, _service, action = setup
+    referral = _accepted(personas, setup)
+    carla = as_user(personas.carla)
+    url = reverse("referrals:outcome", args=[referral.public_id])
+    form = carla.get(url).content.decode()
+    for label in ("Completed the service", "Completed, with a certificate", "Dropped out"):
+        assert label in form
+    finished = timezone.localdate()
+    answers = {"outcome": "certificate", "outcome_on": finished.isoformat(), "note": "Level 1"}
+    check = carla.post(url, answers).content.decode()
+    assert "Check the outcome before you record it" in check
+    assert "Record outcome: Completed, with a certificate" in check
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED  # nothing happens before the confirm
+    response = carla.post(url, {**answers, "confirm": "1"})
+    assert response.url == reverse("referrals:inbox_detail", args=[referral.public_id])
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.COMPLETED
+    assert referral.outcome == Referral.Outcome.CERTIFICATE and referral.outcome_on == finished
+    event = AuditEvent.objects.get(verb="referral.completed")
+    assert event.actor == personas.carla
+    assert event.changes == {
+        "status": ["accepted", "completed"],
+        "outcome": ["", "certificate"],
+        "outcome_on": [None, finished.isoformat()],
+    }
+    assert event.detail["referral"] == referral.reference
+    action.refresh_from_db()
+    assert action.status == "done"
+    # The caseworker sees it on the referral, on the case's referrals and on its timeline.
+    lucia = as_user(personas.lucia)
+    page = lucia.get(reverse("referrals:detail", args=[referral.public_id])).content.decode()
+    assert "Completed, with a certificate" in page and "Level 1" in page
+    listing = lucia.get(reverse("referrals:case", args=[case.public_id])).content.decode()
+    assert "Completed, with a certificate" in listing
+    timeline = lucia.get(reverse("cases:timeline", args=[case.public_id])).content.decode()
+    assert f"Referral {referral.reference}: completed, with a certificate" in timeline
+
+
+def test_a_dropped_out_person_closes_the_referral_as_not_delivered(as_user, personas, setup):
+    referral = _accepted(personas, setup)
+    url = reverse("referrals:outcome", args=[referral.public_id])
+    left = timezone.localdate()
+    as_user(personas.carla).post(
+        url, {"outcome": "dropped_out", "outcome_on": left.isoformat(), "confirm": "1"}
+    )
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.NOT_DELIVERED
+    assert referral.outcome == Referral.Outcome.DROPPED_OUT and referral.outcome_on == left
+
+
+def test_an_outcome_needs_a_real_date_and_a_reason_when_not_delivered(as_user, personas, setup):
+    referral = _accepted(personas, setup)
+    carla = as_user(personas.carla)
+    url = reverse("referrals:outcome", args=[referral.public_id])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = carla.post(
+        url, {"outcome": "completed", "outcome_on": tomorrow.isoformat(), "confirm": "1"}
+    )
+    assert response.status_code == 422
+    assert "The date cannot be in the future" in response.content.decode()
+    response = carla.post(
+        url,
+        {
+            "outcome": "not_delivered",
+            "outcome_on": timezone.localdate().isoformat(),
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 422
+    assert "Say why the service was not delivered" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED and referral.outcome == ""
+
+
+def test_a_referral_typed_before_the_consent_comes_back_as_typed(as_user, personas, setup):
+    case, service, action = setup
+    lucia = as_user(personas.lucia)
+    typed = {
+        "action": str(action.public_id),
+        "service": service.pk,
+        "need": "Evening classes: she works in the mornings",
+        "shared_fields": ["name", "email", "languages"],
+    }
+    response = lucia.post(reverse("referrals:prepare_consent", args=[case.public_id]), typed)
+    consent_url = response["Location"]
+    form = lucia.get(consent_url).content.decode()
+    assert "<h1" in form and "Record the person" in form.split("<h1", 1)[1].split("</h1>")[0]
+    response = lucia.post(
+        consent_url,
+        {
+            "purpose": "partner_sharing",
+            "partner": personas.org("CFPLIM").pk,
+            "given": "yes",
+            "decided_on": timezone.localdate().isoformat(),
+            "method": "signed_form",
+        },
+    )
+    back = reverse("referrals:new", args=[case.public_id]) + "?draft=1"
+    assert response["Location"] == back
+    assert Consent.objects.filter(case=case, purpose="partner_sharing", given=True).exists()
+    page = lucia.get(back).content.decode()
+    assert "Evening classes: she works in the mornings</textarea>" in page
+    boxes = {
+        code: f'value="{code}"' in page
+        and "checked" in page.split(f'value="{code}"', 1)[1].split(">", 1)[0]
+        for code in ("name", "phone", "email", "need", "languages")
+    }
+    assert boxes == {
+        "name": True,
+        "phone": False,
+        "email": True,
+        "need": False,
+        "languages": True,
+    }
+    assert "Send referral" in page
+    # Sent, the draft is gone: the form opens fresh again.
+    lucia.post(reverse("referrals:new", args=[case.public_id]), typed)
+    assert Referral.objects.filter(case=case, need=typed["need"]).exists()
+    fresh = lucia.get(back).content.decode()
+    assert typed["need"] not in fresh
+
+
+def test_the_referral_form_chooses_among_the_return_countrys_services(as_user, personas, setup):
+    from retorno.directory.tests import factories as directory
+
+    case, _service, _action = setup
+    la_paz = directory.organization(
+        personas, actor=personas.rosa, country="BO", name="Centro Boliviano"
+    )
+    directory.service(la_paz, personas, actor=personas.rosa, name="Taller de tejido")
+    lucia = as_user(personas.lucia)
+    url = reverse("referrals:new", args=[case.public_id])
+    page = lucia.get(url).content.decode()
+    chooser = page.split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert '<optgroup label="Centro de Formación Profesional Lima">' in chooser
+    assert "Taller de tejido" not in chooser
+    shown = lucia.post(
+        url,
+        {"service_country": "BO", "need": "Knitting", "show_services": "1"},
+    ).content.decode()
+    chooser = shown.split('name="service"', 1)[1].split("</select>", 1)[0]
+    assert "Taller de tejido" in chooser and "Curso de costura" not in chooser
+    assert "Knitting</textarea>" in shown and "There is a problem" not in shown
