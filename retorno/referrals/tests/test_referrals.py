@@ -323,7 +323,7 @@ def test_a_new_referral_emails_the_partner_in_their_language_without_names(
     message = mail.outbox[0]
     assert message.subject == f"Nuovo invio {referral.reference} per la tua organizzazione"
     assert reverse("referrals:inbox_detail", args=[referral.public_id]) in message.body
-    assert "Lima national desk" in message.body
+    assert "Sportello nazionale di Lima" in message.body  # the desk named in her language
     assert "María" not in message.body + message.subject
     assert "Quispe" not in message.body + message.subject
     assert "A sewing course" not in message.body
