@@ -3,10 +3,14 @@
 import datetime
 import re
 
+import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from retorno.accounts.models import User
 from retorno.cases import actions
 from retorno.cases.models import CaseEvent
+from retorno.cases.templatetags.cases_tags import due_phrase
 from retorno.cases.tests.factories import handed_over, register
 from retorno.conftest import acting
 
@@ -40,3 +44,34 @@ def test_the_timeline_names_no_other_zone_for_the_viewers_own_desk(personas, as_
     text = visible_text(page)
     assert "4 December 2026, 15:43 · by Ana Rossi, Milan desk" in text
     assert "Milano time" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("it", "4 dicembre 2026, 15:43"),
+        ("es", "4 de diciembre de 2026, 15:43"),
+        ("pt", "4 de dezembro de 2026, 15:43"),
+        ("en", "4 December 2026, 15:43"),
+    ],
+)
+def test_dates_are_written_out_as_each_language_writes_them(personas, as_user, language, expected):
+    case = register(personas.ana)
+    CaseEvent.objects.filter(case=case, kind="case_opened").update(occurred_at=WHEN)
+    User.objects.filter(pk=personas.bruno.pk).update(preferred_language=language)
+
+    page = as_user(personas.bruno).get(reverse("cases:timeline", args=[case.public_id]))
+
+    assert expected in visible_text(page)
+
+
+@pytest.mark.parametrize(
+    ("language", "day_and_month"),
+    [("it", "14 giugno"), ("es", "14 de junio"), ("pt", "14 de junho"), ("en", "14 June")],
+)
+def test_short_dates_give_the_day_and_month_without_the_year(language, day_and_month):
+    with translation.override(language):
+        phrase = due_phrase(datetime.date(2026, 6, 14), datetime.date(2026, 6, 16))
+
+    assert day_and_month in phrase
+    assert "2026" not in phrase
