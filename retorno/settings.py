@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "retorno.accounts.middleware.MembershipMiddleware",
+    "retorno.lib.middleware.DebugNotFoundMiddleware",
     "retorno.accounts.middleware.RequireTwoFactorMiddleware",
     "retorno.lib.middleware.NoStoreMiddleware",
 ]
@@ -324,4 +325,6 @@ LOGGING = {
 RETORNO_DEMO = env_bool("RETORNO_DEMO", False)
 if RETORNO_DEMO:
     RETORNO_MFA_REQUIRED_ROLES = []
+# With DEBUG on, a missing page still shows Retorno's 404 page; true shows Django's technical one.
+RETORNO_TECHNICAL_404 = env_bool("RETORNO_TECHNICAL_404", False)
 RETORNO_VERSION = "0.1.0"

@@ -128,7 +128,9 @@ def cookies(request):
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return api_errors.not_found(request, exception)
-    return render(request, "errors/404.html", status=404)
+    response = render(request, "errors/404.html", status=404)
+    response.retorno_page = True  # DebugNotFoundMiddleware leaves it alone
+    return response
 
 
 def forbidden(request, exception=None):

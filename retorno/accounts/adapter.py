@@ -6,7 +6,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 
 from retorno.accounts import actions
-from retorno.accounts.middleware import active_memberships
+from retorno.accounts.middleware import SESSION_LANGUAGE_CHOSEN_KEY, active_memberships
 from retorno.audit.events import record
 
 
@@ -30,6 +30,11 @@ class AccountAdapter(DefaultAccountAdapter):
         memberships = active_memberships(user)
         user.membership = memberships[0] if memberships else None
         actions.record_sign_in(user)
+        # A language chosen on the sign-in page is the person's latest choice: it wins over
+        # the one saved in the profile, and becomes the saved one.
+        language = request.session.pop(SESSION_LANGUAGE_CHOSEN_KEY, None)
+        if language:
+            actions.set_preferred_language(user, actor=user, language=language)
 
     def logout(self, request) -> None:
         user = request.user

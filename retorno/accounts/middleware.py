@@ -8,6 +8,8 @@ from django.utils import timezone, translation
 from retorno.accounts.models import Membership
 
 SESSION_MEMBERSHIP_KEY = "retorno_membership"
+# The language chosen while signed out; the sign-in saves it as the person's language.
+SESSION_LANGUAGE_CHOSEN_KEY = "retorno_language_chosen"
 
 
 def active_memberships(user) -> list[Membership]:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,7 +19,7 @@ from retorno.accounts.forms import (
     TokenForm,
     UserFilterForm,
 )
-from retorno.accounts.middleware import SESSION_MEMBERSHIP_KEY
+from retorno.accounts.middleware import SESSION_LANGUAGE_CHOSEN_KEY, SESSION_MEMBERSHIP_KEY
 from retorno.accounts.roles import Capability
 from retorno.audit.queries import changes_since
 from retorno.lib.errors import ActionError
@@ -26,11 +27,15 @@ from retorno.lib.views import capability_required, form_error
 
 
 def set_language(request):
-    """Django's set_language, and for a signed-in person the choice is remembered."""
+    """Django's set_language, and for a signed-in person the choice is remembered. A choice
+    made before signing in (on the sign-in page) is kept in the session, and the sign-in then
+    saves it to the profile (AccountAdapter.login), so it is not overridden by the old one."""
     response = django_set_language(request)
     language = request.POST.get("language")
     if request.method == "POST" and request.user.is_authenticated:
         actions.set_preferred_language(request.user, actor=request.user, language=language)
+    elif request.method == "POST" and language in dict(settings.LANGUAGES):
+        request.session[SESSION_LANGUAGE_CHOSEN_KEY] = language
     return response
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from retorno.audit import verbs
+from retorno.lib import widgets
 
 
 class EventFilterForm(forms.Form):
@@ -26,13 +27,13 @@ class EventFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"invalid": _("Enter a real date")},
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"invalid": _("Enter a real date")},
     )
 

@@ -28,6 +28,7 @@ from retorno.cases.models import (
     Vulnerability,
     WorkExperience,
 )
+from retorno.lib import widgets
 
 STAFF = {"autocomplete": "off", "spellcheck": "false"}
 PROGRAMME_COUNTRIES = ["BO", "BR", "CL", "CO", "EC", "PY", "PE", "UY", "IT", "ES", "PT"]
@@ -402,7 +403,7 @@ class IdentityDocumentForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Expires on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"invalid": _("Enter a real date")},
     )
 
@@ -589,7 +590,7 @@ class VulnerabilityForm(CaseVersionMixin):
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
         label=_("Date of the assessment"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={
             "required": _("Enter the date of the assessment"),
             "invalid": _("Enter a real date"),
@@ -642,7 +643,7 @@ class ConsentForm(forms.Form):
     )
     decided_on = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
     )
     method = forms.ChoiceField(
@@ -692,7 +693,7 @@ class JournalEntryForm(forms.Form):
     )
     occurred_on = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
     )
     duration_minutes = forms.IntegerField(
@@ -757,7 +758,7 @@ class TaskForm(forms.Form):
     )
     due_on = forms.DateField(
         label=_("Due on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"required": _("Enter the due date"), "invalid": _("Enter a real date")},
     )
     notes = forms.CharField(
@@ -797,7 +798,7 @@ class HandoverForm(forms.Form):
     )
     travel_date = forms.DateField(
         label=_("Travel date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"required": _("Enter the travel date"), "invalid": _("Enter a real date")},
     )
     situation = forms.CharField(

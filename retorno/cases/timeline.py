@@ -222,7 +222,9 @@ def describe_events(events, *, viewer) -> list[dict]:
             if zone is not None:
                 local = event.occurred_at.astimezone(zone)
                 if local.utcoffset() != timezone.localtime(event.occurred_at).utcoffset():
-                    other_zone = {"time": local, "city": desk.city}
+                    # Naive, so that the template's time filter does not convert it back
+                    # to the viewer's zone.
+                    other_zone = {"time": local.replace(tzinfo=None), "city": desk.city}
         items.append(
             {
                 "event": event,

@@ -22,6 +22,7 @@ from retorno.directory.models import (
     ServiceType,
     text_languages,
 )
+from retorno.lib import widgets
 
 DAY_CHOICES = [
     ("MO", _("Monday")),
@@ -94,13 +95,13 @@ class HoursMixin(forms.Form):
     opens_at = forms.TimeField(
         label=_("Opens at"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=widgets.TimeInput(),
         error_messages={"invalid": _("Enter a time like 09:00")},
     )
     closes_at = forms.TimeField(
         label=_("Closes at"),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=widgets.TimeInput(),
         error_messages={"invalid": _("Enter a time like 17:30")},
     )
     hours_notes = forms.CharField(

@@ -82,3 +82,26 @@ class SessionActivityMiddleware:
             if now - request.session.get("_seen", 0) >= self.REFRESH_SECONDS:
                 request.session["_seen"] = now  # marks the session modified: saved, expiry renewed
         return self.get_response(request)
+
+
+class DebugNotFoundMiddleware:
+    """With DEBUG on (the demo, development), a missing page is still Retorno's own 404 page,
+    not Django's technical one listing every URL pattern. RETORNO_TECHNICAL_404=true brings
+    Django's page back for a developer tracing a URL; with DEBUG off Django already uses ours."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and not settings.RETORNO_TECHNICAL_404
+            and response.status_code == 404
+            and response.get("Content-Type", "").startswith("text/html")
+            and not getattr(response, "retorno_page", False)
+        ):
+            from retorno.views import not_found
+
+            return not_found(request)
+        return response

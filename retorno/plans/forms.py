@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retorno.directory.choosers import ServiceChooserMixin
+from retorno.lib import widgets
 from retorno.plans.models import Dimension, Plan, PlanAction
 
 STAFF = {"autocomplete": "off", "spellcheck": "true"}
@@ -96,7 +97,7 @@ class ActionForm(ServiceChooserMixin, forms.Form):
     due_on = forms.DateField(
         label=_("Due on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"invalid": _("Enter a real date")},
     )
     estimated_cost = DecimalText(label=_("Estimated cost"), required=False)
@@ -122,7 +123,7 @@ class ActionStatusForm(forms.Form):
 class AgreementForm(forms.Form):
     agreed_on = forms.DateField(
         label=_("Date the person agreed"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
     )
     how = forms.ChoiceField(

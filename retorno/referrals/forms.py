@@ -4,6 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from retorno.directory.choosers import ServiceChooserMixin
+from retorno.lib import widgets
 from retorno.referrals import sharing
 from retorno.referrals.models import Referral
 
@@ -69,7 +70,7 @@ class OutcomeForm(forms.Form):
     outcome_on = forms.DateField(
         label=_("Date"),
         help_text=_("When the person finished, got the certificate or left"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={"required": _("Enter the date"), "invalid": _("Enter a real date")},
     )
     note = forms.CharField(

@@ -180,3 +180,31 @@ def test_an_ended_role_takes_effect_on_the_next_request(client, personas):
     )
     page = client.get("/").content.decode()
     assert "Milan desk" not in page
+
+
+def test_a_language_chosen_on_the_sign_in_page_wins_and_is_saved(client, personas):
+    User = type(personas.ana)
+    User.objects.filter(pk=personas.ana.pk).update(preferred_language="it")
+    client.get(reverse("account_login"))
+    client.post(reverse("set_language"), {"language": "es", "next": reverse("account_login")})
+
+    sign_in(client, "ana.milano")
+
+    assert '<html lang="es">' in client.get("/").content.decode()
+    personas.ana.refresh_from_db()
+    assert personas.ana.preferred_language == "es"
+    event = AuditEvent.objects.get(verb="user.language_changed")
+    assert event.actor == personas.ana
+    assert (event.target_type, event.target_id) == ("accounts.user", str(personas.ana.public_id))
+    assert event.changes == {"preferred_language": ["it", "es"]}
+
+
+def test_without_a_choice_on_the_sign_in_page_the_saved_language_applies(client, personas):
+    User = type(personas.ana)
+    User.objects.filter(pk=personas.ana.pk).update(preferred_language="it")
+
+    client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="es")
+    sign_in(client, "ana.milano")
+
+    assert '<html lang="it">' in client.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert not AuditEvent.objects.filter(verb="user.language_changed").exists()

@@ -20,7 +20,7 @@ def due_phrase(due, today):
     if due is None:
         return ""
     days = (due - today).days
-    when = date_format(due, "j F")
+    when = date_format(due, "MONTH_DAY_FORMAT")
     if days < 0:
         late = -days
         return ngettext(

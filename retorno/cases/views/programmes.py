@@ -11,6 +11,7 @@ from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
 from retorno.cases import programme_actions
 from retorno.cases.models import Cycle, Programme
+from retorno.lib import widgets
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 
@@ -42,7 +43,7 @@ class CycleForm(forms.Form):
     )
     starts_on = forms.DateField(
         label=gettext_lazy("Starts on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={
             "required": gettext_lazy("Enter the start date"),
             "invalid": gettext_lazy("Enter a real date"),
@@ -50,7 +51,7 @@ class CycleForm(forms.Form):
     )
     ends_on = forms.DateField(
         label=gettext_lazy("Ends on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=widgets.DateInput(),
         error_messages={
             "required": gettext_lazy("Enter the end date"),
             "invalid": gettext_lazy("Enter a real date"),

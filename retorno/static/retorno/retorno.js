@@ -30,7 +30,9 @@
     document.addEventListener("submit", function (event) {
       var form = event.target;
       var button = event.submitter;
-      if (!button || form.method.toLowerCase() !== "post" || !button.dataset.saving) { return; }
+      // Read the attribute: a field named "method" hides the form's own method property.
+      var method = (form.getAttribute("method") || "get").toLowerCase();
+      if (!button || method !== "post" || !button.dataset.saving) { return; }
       if (button.getAttribute("aria-disabled") === "true") { event.preventDefault(); return; }
       // Keep the clicked button's name/value in the submission, then mark it busy.
       window.setTimeout(function () {
