@@ -59,6 +59,14 @@ def test_it_matches_whole_words_only_and_ignores_typed_data():
     assert english_in("Cancelar\nSave the date", "es") != []
 
 
+def test_it_finds_english_written_outside_the_catalogue():
+    found = english_in("Resumen del caso\nClick here to see the whole history.\nCancelar", "es")
+    assert found == [
+        'an English word not from the catalogue, "the" in '
+        '"…en del caso Click here to see [the] whole history. Cancelar…"'
+    ]
+
+
 def test_it_reads_the_english_plurals_the_compiled_catalogue_drops(tmp_path):
     po = tmp_path / "django.po"
     po.write_text(
