@@ -40,7 +40,8 @@ PROPER_NAMES = [
     "Carla Huamán",
     "Retorno",
 ]
-SAVE = "main form[method=post] button[type=submit]:not([name=preview])"
+# The button that saves a form: the others on a page have a name (preview, show_services...).
+SAVE = "main form[method=post] button[type=submit]:not([name])"
 
 
 class Stop(Exception):
@@ -111,7 +112,7 @@ class Walk:
         self.watch.expect_console_error("status of 422")  # a form with errors answers 422
         self.watch.check(step)
         if not self.page.locator(".error-summary").count():
-            raise Stop(f"{step}: the form was accepted although a required field was empty")
+            raise Stop(f"{step}: no error shown for the wrong field (at {self.page.url})")
         if not self.page.title().startswith(self.t("Error:") + " "):
             self.watch.problem(
                 step, f"the title does not start with the error word: {self.page.title()!r}"
