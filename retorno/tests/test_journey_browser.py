@@ -80,7 +80,7 @@ class Walk:
         tests refuses ("table is locked") though a real database would not."""
         self.page.evaluate("document.activeElement && document.activeElement.blur()")
         self.page.wait_for_timeout(50)
-        self.page.wait_for_function("!document.querySelector('.htmx-request')")
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
     def saved(self, step, *, expect=None, blocking=True):
         """After a submit: the page says it worked (the green banner), or the walk stops."""

@@ -19,3 +19,28 @@ def test_the_case_list_on_a_phone_is_cards_and_does_not_scroll_sideways(
     phone.goto(live_server.url + "/cases/")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(phone) == []
+
+
+def test_typing_a_name_quickly_on_the_register_form_logs_no_console_error(
+    live_server, page, personas
+):
+    # Each field left asks for look-alikes; a newer request used to abort the one still running,
+    # which htmx reports as a console error.
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live_server, "ana.milano")
+    page.goto(live_server.url + "/cases/new/")
+    for selector, value in (
+        ("#id_given_names", "María"),
+        ("#id_first_surname", "Quispe"),
+        ("#id_second_surname", "Huamán"),
+        ("#id_birth_day", "27"),
+        ("#id_birth_month", "3"),
+        ("#id_birth_year", "1986"),
+    ):
+        page.fill(selector, value)
+        page.press(selector, "Tab")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    assert errors == []
