@@ -15,8 +15,10 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from retorno.accounts.actions import set_preferred_language
 from retorno.cases.models import Case, Handover, NeedsAssessment, Phase
 from retorno.cases.tests.factories import register
+from retorno.demo.foundation import ACCOUNTS
 from retorno.plans.tests.factories import training_service
 from retorno.testing.browser import axe_violations
 from retorno.testing.leftovers import Watch
@@ -69,7 +71,12 @@ class Walk:
         return response
 
     def click(self, selector, step):
-        self.page.locator(selector).first.click()
+        target = self.page.locator(selector).first
+        try:
+            target.wait_for()
+        except Exception:
+            raise Stop(f"{step}: nothing matches {selector} on {self.page.url}") from None
+        target.click()
         self.page.wait_for_load_state()
         self.watch.check(step)
 
@@ -125,7 +132,8 @@ class Walk:
         self.click("main button[type=submit]", f"{username} signs in")
         if not self.page.locator("header button[type=submit]").count():
             raise Stop(f"{username} could not sign in (at {self.page.url})")
-        # Each person picks the language of the run once in the switcher; it sticks to them.
+        # A person whose profile holds another language picks the run's in the switcher, once:
+        # the choice is saved to the profile and holds at the next sign-in.
         if self.page.locator("html").get_attribute("lang") != self.language:
             self.click(f"button[lang={self.language}]", f"{username} chooses the language")
 
@@ -142,6 +150,11 @@ class Walk:
 def test_the_journey_from_milan_to_lima_in_each_language(
     language, locale, live_server, browser, personas
 ):
+    # Everyone's profile holds the language of their desk, as in the demo's people: whoever works
+    # in another language this run switches to it the way a person does, in the switcher.
+    for account in ACCOUNTS:
+        user = personas[account.username.split(".")[0]]
+        set_preferred_language(user, actor=user, language=account.language)
     service = training_service(personas)
     other = register(personas.lucia, given_names="Rosa", first_surname="Flores")
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
