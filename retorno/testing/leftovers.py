@@ -266,8 +266,10 @@ class Watch:
                 self.problem(step, message)
         self.console.clear()
         self.expected_errors.clear()
-        if self.language != "en":
-            for found in english_on_page(self.page, self.language, ignore=self.ignore):
+        for found in english_on_page(self.page, self.language, ignore=self.ignore):
+            if found.startswith("the page is in"):
+                self.problem(step, found)
+            elif self.language != "en":
                 self.problem(step, f"English on the page: {found}")
         for field in emptied_dates(self.page):
             self.problem(step, f"date field shown empty although the page filled it: {field}")

@@ -129,13 +129,16 @@ class Walk:
         self.go("/accounts/login/", f"sign-in page for {username}")
         self.page.fill("#id_login", username)
         self.page.fill("#id_password", "retorno-demo")
-        self.click("main button[type=submit]", f"{username} signs in")
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
         if not self.page.locator("header button[type=submit]").count():
             raise Stop(f"{username} could not sign in (at {self.page.url})")
         # A person whose profile holds another language picks the run's in the switcher, once:
         # the choice is saved to the profile and holds at the next sign-in.
         if self.page.locator("html").get_attribute("lang") != self.language:
             self.click(f"button[lang={self.language}]", f"{username} chooses the language")
+        else:
+            self.watch.check(f"{username} signs in")
 
     def sign_out(self):
         self.page.click("header button[type=submit]")
