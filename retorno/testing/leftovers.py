@@ -7,8 +7,10 @@ vendors' Django, allauth and country names through Django's merged catalogue), p
 names the demo gives its desks. To avoid false alarms a needle must match whole words, have at
 least three letters outside its placeholders, and not be a phrase the language itself uses (a
 msgid found inside any of the language's own translations, like "Total" or "Email", is skipped).
-Text the test typed and proper names are removed from the page text before looking, and so is
-any element marked with another `lang` (the language switcher's "English" is right there).
+A match inside what the test typed or a proper name does not count, and elements marked with
+another `lang` are not read (the language switcher's "English" is right there). English that
+never went through the catalogue is caught by words no Italian, Spanish or Portuguese sentence
+has ("the", "with", "your"...).
 """
 
 import functools
