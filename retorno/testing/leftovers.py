@@ -246,8 +246,8 @@ class Watch:
 
     def _console(self, message):
         if message.type == "error":
-            where = message.location.get("url", "") if message.location else ""
-            self.console.append(f"console error: {message.text} ({where})")
+            url = message.location.get("url", "") if message.location else ""
+            self.console.append(f"console error: {message.text}" + (f" ({url})" if url else ""))
 
     def expect_console_error(self, text: str):
         """A page answered with an error status on purpose (a 404 the test asks for)."""

@@ -100,3 +100,30 @@ def test_on_a_page_it_reads_titles_labels_and_attributes_but_not_other_languages
 def test_on_a_page_it_says_when_the_page_is_in_another_language(page):
     page.set_content(SNIPPET.format(**SPANISH))
     assert english_on_page(page, "it")[0] == 'the page is in "es", not "it"'
+
+
+@pytest.mark.browser
+def test_the_watch_reports_console_errors_emptied_dates_and_lost_input(page):
+    from retorno.testing.leftovers import Watch
+
+    watch = Watch(page, "en")
+    page.set_content(
+        '<html lang="en"><body><form>'
+        '<input type="date" id="id_on" value="04/12/2026">'
+        '<input type="date" id="id_due" value="2026-12-04">'
+        '<input id="id_need"><input type="checkbox" id="id_share">'
+        "</form><script>console.error('boom')</script></body></html>"
+    )
+    typed = watch.typed({"#id_need": "Curso de costura"})
+    page.check("#id_share")
+    watch.check("the form")
+    page.fill("#id_need", "")  # as a form re-rendered without what was typed
+    page.uncheck("#id_share")
+    watch.kept("the form again", typed, checked=["#id_share"])
+    assert watch.problems == [
+        "console error: boom",
+        'date field shown empty although the page filled it: id_on: "04/12/2026"',
+        "the form lost what was typed in #id_need: 'Curso de costura' is now ''",
+        "the form lost the choice #id_share",
+    ]
+    assert "at: the form again" in watch.report()
