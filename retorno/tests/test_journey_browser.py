@@ -120,6 +120,7 @@ class Walk:
         self.watch.check(step)
         if not self.page.locator(".error-summary").count():
             raise Stop(f"{step}: no error shown for the wrong field (at {self.page.url})")
+        self.axe(step)
         if not self.page.title().startswith(self.t("Error:") + " "):
             self.watch.problem(
                 step, f"the title does not start with the error word: {self.page.title()!r}"

@@ -44,3 +44,14 @@ def test_typing_a_name_quickly_on_the_register_form_logs_no_console_error(
     page.wait_for_timeout(300)
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
     assert errors == []
+
+
+def test_the_error_summary_links_to_the_fields_readably(live_server, page, personas):
+    sign_in(page, live_server, "ana.milano")
+    page.goto(live_server.url + "/cases/new/")
+    page.fill("#id_given_names", "María")
+    page.fill("#id_birth_month", "13")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".error-summary a[href^='#']").count() == 1
+    assert axe_violations(page) == []
