@@ -66,7 +66,10 @@ class Walk:
             return ngettext(singular, plural, n) % {"counter": n, **values}
 
     def go(self, path, step):
-        response = self.page.goto(self.base + path if path.startswith("/") else path)
+        try:
+            response = self.page.goto(self.base + path)
+        except Exception as error:
+            raise Stop(f"{step}: {path} did not load: {error}") from None
         self.watch.check(step)
         return response
 
@@ -78,7 +81,12 @@ class Walk:
             raise Stop(f"{step}: nothing matches {selector} on {self.page.url}") from None
         target.click()
         self.page.wait_for_load_state()
+        errors = self.page.locator(".error-summary")
+        if errors.count():
+            self.watch.expect_console_error("status of 422")  # a form with errors answers 422
         self.watch.check(step)
+        if errors.count():
+            raise Stop(f"{step}: refused: " + " / ".join(errors.first.inner_text().split("\n")))
 
     def settle(self):
         """Leaves the field being typed in and lets its htmx request (the register form's
@@ -163,7 +171,8 @@ def test_the_journey_from_milan_to_lima_in_each_language(
     other = register(personas.lucia, given_names="Rosa", first_surname="Flores")
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(5000)
+    page.set_default_timeout(8000)  # a missing button fails in seconds, not minutes
+    page.set_default_navigation_timeout(30000)
     walk = Walk(page, live_server, language)
     try:
         journey(walk, personas, service, other)
