@@ -6,6 +6,7 @@ from retorno.accounts.roles import Capability
 from retorno.lib.plugins import AppPlugin, NavSection, no_person_data, nothing_to_anonymise
 
 PLUGIN = AppPlugin(
+    urls="retorno.accounts.urls",
     navigation=(
         NavSection(_("My work"), "home", None, position=0),
         NavSection(

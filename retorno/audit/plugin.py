@@ -7,6 +7,8 @@ from retorno.audit import person_data
 from retorno.lib.plugins import AppPlugin, NavSection, nothing_to_anonymise
 
 PLUGIN = AppPlugin(
+    urls="retorno.audit.urls",
+    url_prefix="audit/",
     navigation=(NavSection(_("Audit"), "audit:events", Capability.VIEW_AUDIT, position=900),),
     audit_verbs={"audit.exported": _("Audit trail exported")},
     personal_data_models=("AuditEvent",),

@@ -75,6 +75,7 @@ VERBS = {
 }
 
 PLUGIN = AppPlugin(
+    urls="retorno.cases.urls",
     navigation=(
         NavSection(_("Cases"), "cases:list", Capability.WORK_CASES, position=100),
         NavSection(_("Tasks"), "cases:tasks", Capability.WORK_CASES, position=110),

@@ -26,6 +26,7 @@ VERBS = {
 }
 
 PLUGIN = AppPlugin(
+    urls="retorno.directory.urls",
     navigation=(
         NavSection(_("Directory"), "directory:services", Capability.WORK_CASES, position=200),
         NavSection(

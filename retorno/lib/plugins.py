@@ -97,6 +97,9 @@ class AppPlugin:
     default, so an app that holds nothing says so (`()`, `no_person_data`,
     `nothing_to_anonymise`)."""
 
+    # The app's URL module (its namespace), included at url_prefix by the project's urls.py.
+    urls: str | None = None
+    url_prefix: str = ""
     navigation: tuple[NavSection, ...] = ()
     tabs: tuple[CaseTab, ...] = ()
     audit_verbs: Mapping[str, str] = field(default_factory=dict)
@@ -117,6 +120,7 @@ class AppPlugin:
 @dataclass(frozen=True)
 class Registry:
     plugins: Mapping[str, AppPlugin]  # app name -> plugin, in INSTALLED_APPS order
+    urls: tuple[tuple[str, str], ...]  # (prefix, URL module)
     navigation: tuple[NavSection, ...]
     tabs: tuple[CaseTab, ...]
     audit_verbs: Mapping[str, str]
@@ -163,6 +167,7 @@ def build(plugins: Mapping[str, AppPlugin]) -> Registry:
     every = list(plugins.values())
     return Registry(
         plugins=dict(plugins),
+        urls=tuple((p.url_prefix, p.urls) for p in every if p.urls),
         navigation=tuple(by_position(s for p in every for s in p.navigation)),
         tabs=tuple(by_position(t for p in every for t in p.tabs)),
         audit_verbs=verbs,

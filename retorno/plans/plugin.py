@@ -28,6 +28,7 @@ def approvals(user, today):
 
 
 PLUGIN = AppPlugin(
+    urls="retorno.plans.urls",
     tabs=(CaseTab("plan", _("Plan"), "plans:plan", position=50),),
     timeline_kinds=(TimelineKinds("plan", DESCRIBERS),),
     audit_verbs={

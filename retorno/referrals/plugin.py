@@ -34,6 +34,7 @@ def overdue(user, today):
 
 
 PLUGIN = AppPlugin(
+    urls="retorno.referrals.urls",
     navigation=(
         NavSection(
             _("Inbox"),

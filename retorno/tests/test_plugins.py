@@ -137,3 +137,16 @@ def test_adding_an_app_is_its_plugin_alone():
 def test_an_app_must_say_what_it_holds_about_persons():
     with pytest.raises(TypeError):
         AppPlugin(audit_verbs={})
+
+
+def test_every_apps_pages_are_included_from_its_plugin():
+    assert registry().urls == (
+        ("", "retorno.accounts.urls"),
+        ("audit/", "retorno.audit.urls"),
+        ("", "retorno.cases.urls"),
+        ("", "retorno.directory.urls"),
+        ("", "retorno.plans.urls"),
+        ("", "retorno.referrals.urls"),
+    )
+    assert reverse("audit:events") == "/audit/"
+    assert reverse("plans:plan", args=["00000000-0000-0000-0000-000000000000"]).startswith("/")
