@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from retorno import views
 from retorno.accounts import views as accounts_views
+from retorno.lib.plugins import registry
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,12 +13,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
     path("accounts/", include("allauth.urls")),
-    path("", include("retorno.accounts.urls")),
-    path("", include("retorno.cases.urls")),
-    path("", include("retorno.directory.urls")),
-    path("", include("retorno.plans.urls")),
-    path("", include("retorno.referrals.urls")),
-    path("audit/", include("retorno.audit.urls")),
+    # Every app's pages, as its plugin.py declares them.
+    *(path(prefix, include(module)) for prefix, module in registry().urls),
     path("api/v1/", include("retorno.api.urls")),
 ]
 

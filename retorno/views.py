@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from retorno.accounts.roles import Capability
 from retorno.api import errors as api_errors
+from retorno.lib.plugins import registry
 
 
 @login_required
@@ -33,12 +34,6 @@ def my_work(user) -> dict:
     from retorno.cases.models import Phase
 
     today = timezone.localdate()
-    tasks, tasks_total = case_queries.tasks_due(user=user)
-    handovers = list(
-        case_access.handovers_waiting_for(user)
-        .select_related("case", "from_desk")
-        .order_by("sent_at")[:20]
-    )
     my_counts = case_queries.assigned_counts_by_phase(user)
     desk_counts = None
     if user.can(Capability.MANAGE_CASES):
@@ -53,42 +48,15 @@ def my_work(user) -> dict:
         for code in Phase.values
         if code != Phase.CLOSED  # "my open cases": closed ones are in the case list
     ]
-    from django.db.models import Q
-
-    from retorno.plans.access import plans_visible_to
-    from retorno.plans.models import Plan
-    from retorno.referrals.access import referrals_visible_to
-    from retorno.referrals.models import Referral
-
-    # Sent by the user or on a case assigned to them: a subquery, not a join, so that no
-    # DISTINCT is needed.
-    mine = case_access.case_ids_assigned_to(user)
-    overdue_referrals = list(
-        referrals_visible_to(user)
-        .filter(status=Referral.Status.SENT, reply_by__lt=today)
-        .filter(Q(sent_by=user) | Q(case_id__in=mine))
-        .select_related("case", "service")
-        .only("public_id", "reply_by", "case__reference", "service__name")
-        .order_by("reply_by", "pk")[:20]
-    )
-    approvals = []
-    if user.can(Capability.MANAGE_CASES):
-        approvals = [
-            plan
-            for plan in plans_visible_to(user)
-            .filter(status=Plan.Status.SUBMITTED, case__owning_desk=user.organisation)
-            .select_related("case")
-            .order_by("submitted_at")[:20]
-            if user.pk not in (plan.contributors or [])
-        ]
+    # "Needs your attention": what the apps declare in their plugin.py, in their order.
+    attention = []
+    for item in registry().my_work:
+        found = item.context(user, today)
+        if found:
+            attention.append({"key": item.key, "template": item.template, **found})
     return {
         "today": today,
-        "attention_referrals": overdue_referrals,
-        "attention_approvals": approvals,
-        "attention_tasks": tasks,
-        "attention_tasks_total": tasks_total,
-        "attention_handovers": handovers,
-        "newly_assigned": case_queries.newly_assigned(user),
+        "attention": attention,
         "phases": phases,
         "is_coordinator": user.can(Capability.MANAGE_CASES),
         "my_total": sum(my_counts.values()) - my_counts[Phase.CLOSED],

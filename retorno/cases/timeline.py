@@ -14,6 +14,7 @@ from retorno.cases.models import (
     Phase,
     Priority,
 )
+from retorno.lib.plugins import registry
 
 GROUPS = {
     "phase": (
@@ -70,14 +71,14 @@ def _label(choices, value):
         return value or ""
 
 
-# Later apps (plans, referrals) describe their own events: kind -> fn(params) -> (title, text).
-DESCRIBERS = {}
-
-
-def register_kinds(group: str, describers: dict) -> None:
-    DESCRIBERS.update(describers)
-    if group in GROUPS:
-        GROUPS[group][1].extend(k for k in describers if k not in GROUPS[group][1])
+def groups() -> dict:
+    """The timeline's filter groups: code -> (label, kinds), with the kinds other apps declare
+    in their plugin.py (plans and referrals write theirs in "plan")."""
+    declared = registry().timeline_kinds
+    return {
+        code: (label, [*kinds, *(k for k in declared.get(code, ()) if k not in kinds)])
+        for code, (label, kinds) in GROUPS.items()
+    }
 
 
 _DESKS: dict = {}
@@ -107,8 +108,9 @@ def _desk_name(stored: str) -> str:
 def title_and_text(event) -> tuple[str, str]:
     p = event.params or {}
     kind = event.kind
-    if kind in DESCRIBERS:
-        return DESCRIBERS[kind](p)
+    describers = registry().describers
+    if kind in describers:
+        return describers[kind](p)
     if kind == "case_opened":
         return _("Case opened"), _("Opened at %(desk)s in the phase %(phase)s.") % {
             "desk": _desk_name(p.get("desk", "")),

@@ -6,3 +6,8 @@ class LibConfig(AppConfig):
 
     name = "retorno.lib"
     label = "lib"
+
+    def ready(self):
+        from retorno.lib import plugins  # the plugins import the apps' models: after they load
+
+        plugins.load()

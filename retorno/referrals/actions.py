@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
-from retorno.cases import hooks
 from retorno.cases.actions import _audit, _require_open, _require_owner, consent_in_force, event
 from retorno.cases.models import Consent
 from retorno.lib.errors import ActionError
@@ -419,7 +418,6 @@ def record_letter(referral: Referral, *, actor, language: str) -> None:
     )
 
 
-@hooks.on_consent_withdrawn
 def close_referrals_without_consent(consent, *, actor) -> list[str]:
     """Withdrawing consent to share with a partner closes the open referrals to it at once."""
     if consent.purpose != Consent.Purpose.PARTNER_SHARING or consent.partner_id is None:

@@ -7,30 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from retorno.accounts.roles import Capability
 from retorno.cases import access, actions, queries
 from retorno.cases.models import PHASE_ORDER, Case, Handover, Phase
-
-TABS = [
-    ("summary", _("Summary"), "cases:case"),
-    ("household", _("Household"), "cases:household"),
-    ("consent", _("Consent"), "cases:consent"),
-    ("journal", _("Journal"), "cases:journal"),
-    ("documents", _("Documents"), "cases:documents"),
-    ("timeline", _("Timeline"), "cases:timeline"),
-]
-
-# Later apps (plans, referrals) add their tabs here from AppConfig.ready().
-EXTRA_TABS: list[tuple[str, str, str, int]] = []
-
-
-def register_tab(code, label, url_name, *, position: int) -> None:
-    if not any(t[0] == code for t in EXTRA_TABS):
-        EXTRA_TABS.append((code, label, url_name, position))
+from retorno.lib.plugins import registry
 
 
 def tabs_for(case: Case) -> list[tuple]:
-    tabs = list(TABS)
-    for code, label, url_name, position in sorted(EXTRA_TABS, key=lambda t: t[3]):
-        tabs.insert(position, (code, label, url_name))
-    return tabs
+    """The case page's tabs, as the apps declare them in their plugin.py (cases' own among
+    them), by position: (code, label, url name)."""
+    return [
+        (tab.key, tab.label, tab.url_name)
+        for tab in registry().tabs
+        if tab.visible is None or tab.visible(case)
+    ]
 
 
 def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> dict:

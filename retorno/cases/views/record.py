@@ -465,16 +465,17 @@ def timeline(request, case_id):
         "actor_desk", "journal_entry"
     )
     kind = request.GET.get("type", "")
-    from retorno.cases.timeline import GROUPS
+    from retorno.cases.timeline import groups as timeline_groups
 
-    if kind in GROUPS:
-        events = events.filter(kind__in=GROUPS[kind][1])
+    groups = timeline_groups()
+    if kind in groups:
+        events = events.filter(kind__in=groups[kind][1])
     page = Paginator(events.order_by("-occurred_at", "-pk"), 30).get_page(request.GET.get("page"))
     context.update(
         {
             "events": describe_events(page.object_list, viewer=request.user),
             "page": page,
-            "groups": [(code, label) for code, (label, _kinds) in GROUPS.items()],
+            "groups": [(code, label) for code, (label, _kinds) in groups.items()],
             "type": kind,
         }
     )
