@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from retorno import views
 from retorno.accounts import views as accounts_views
+from retorno.api import errors as api_errors
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("", include("retorno.referrals.urls")),
     path("audit/", include("retorno.audit.urls")),
     path("api/v1/", include("retorno.api.urls")),
+    # Anything else under /api/: 404 in the API's error shape, whatever the method.
+    re_path(r"^api/(?P<path>.*)$", api_errors.unknown_path),
 ]
 
 handler404 = "retorno.views.not_found"

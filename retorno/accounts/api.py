@@ -46,6 +46,13 @@ class MeView(APIView):
         return Response(MeOutput(request.user).data)
 
 
+class OrganisationQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Organisation.Kind.choices, required=False, allow_blank=True
+    )
+    country = serializers.CharField(required=False, allow_blank=True)
+
+
 @extend_schema_view(
     get=extend_schema(
         operation_id="organisations_list",
@@ -62,8 +69,10 @@ class OrganisationList(generics.ListAPIView):
 
     def get_queryset(self):
         qs = access.organisations_visible_to(self.request.user).order_by("code")
-        kind = self.request.query_params.get("kind")
-        country = self.request.query_params.get("country")
+        query = OrganisationQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        kind = query.validated_data.get("kind")
+        country = query.validated_data.get("country")
         if kind:
             qs = qs.filter(kind=kind)
         if country:
