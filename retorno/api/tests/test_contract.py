@@ -192,14 +192,71 @@ def test_every_operation_keeps_the_schema_contract(demo, persona):
         print(persona, k, sorted(v))
 
 
-# Errors outside any operation: unknown paths
+# Errors outside any operation, and the fixes the contract test found
 
 
 @pytest.mark.parametrize("method", ["get", "delete", "post"])
-def test_an_unknown_path_under_the_api_answers_404_in_the_error_shape(personas, method):
-    response = getattr(APIClient(), method)("/api/v1/nope/")
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unknown_path_under_the_api_answers_404_in_the_error_shape(
+    personas, settings, method, debug
+):
+    settings.DEBUG = debug  # Django's HTML debug page answered here with DEBUG on
+    response = getattr(APIClient(), method)("/api/v1/nope/", HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
-        "error": {"code": "not_found", "message": "Not found.", "fields": {}}
+        "error": {"code": "not_found", "message": "No se encontró.", "fields": {}}
+    }
+
+
+def test_an_endpoint_asked_without_its_final_slash_is_still_redirected(personas):
+    response = APIClient().get("/api/v1/me")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/me/"
+
+
+def test_every_operation_documents_its_errors_in_the_error_shape():
+    schema = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    operations = schema.json()["paths"]
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    me = operations["/api/v1/me/"]["get"]["responses"]
+    assert sorted(me) == ["200", "401", "403", "406"]
+    patch = operations["/api/v1/persons/{id}/"]["patch"]["responses"]
+    assert sorted(patch) == ["200", "400", "401", "403", "404", "406", "409", "413", "415"]
+    assert all(patch[code]["content"] == error for code in patch if code != "200")
+
+
+def test_a_page_size_out_of_range_answers_400_naming_it(api_as, personas):
+    response = api_as(personas.ana).get("/api/v1/organisations/", {"page_size": "0"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "page_size": ["Enter a whole number from 1 to 200."]
+    }
+
+
+def test_an_unknown_organisation_kind_answers_400(api_as, personas):
+    response = api_as(personas.ana).get("/api/v1/organisations/", {"kind": "castle"})
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["kind"]
+
+
+def test_a_country_code_of_digits_answers_400_not_500(api_as, personas):
+    response = api_as(personas.ana).get("/api/v1/cases/", {"return_country": "\u00b9"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "return_country": ["Enter a country as its two-letter ISO code, for example PE"]
+    }
+
+
+def test_a_body_too_large_answers_413_in_the_error_shape(api_as, demo, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    case = known_ids(demo.ana)["/cases/"]["id"]
+    response = api_as(demo.ana).post(
+        f"/api/v1/cases/{case}/documents/",
+        {"title": "x" * 200},
+        format="multipart",
+    )
+    assert response.status_code == 413
+    assert response.json() == {
+        "error": {"code": "too_large", "message": "The request body is too large.", "fields": {}}
     }
