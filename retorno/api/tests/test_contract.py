@@ -260,3 +260,19 @@ def test_a_body_too_large_answers_413_in_the_error_shape(api_as, demo, settings)
     assert response.json() == {
         "error": {"code": "too_large", "message": "The request body is too large.", "fields": {}}
     }
+
+
+def test_a_json_value_of_the_wrong_type_answers_400_naming_the_field(api_as, demo):
+    case = known_ids(demo.ana)["/cases/"]["id"]
+    body = {"summary": 8168, "duration_minutes": "90", "confidential": 1}
+    response = api_as(demo.ana).post(f"/api/v1/cases/{case}/journal/", body, "json")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert fields["summary"] == ["Not a valid string."]
+    assert fields["duration_minutes"] == ["A valid integer is required."]
+    assert fields["confidential"] == ["Must be a valid boolean."]
+
+
+def test_query_strings_and_forms_still_read_numbers_and_booleans_from_text(api_as, personas):
+    response = api_as(personas.ana).get("/api/v1/cases/", {"overdue": "true", "page_size": "5"})
+    assert response.status_code == 200
