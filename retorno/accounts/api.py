@@ -57,7 +57,12 @@ class OrganisationQuery(serializers.Serializer):
     get=extend_schema(
         operation_id="organisations_list",
         parameters=[
-            OpenApiParameter("kind", enum=Organisation.Kind.values, required=False),
+            OpenApiParameter(
+                "kind",
+                enum=["", *Organisation.Kind.values],
+                description="Empty for any kind",
+                required=False,
+            ),
             OpenApiParameter("country", description="ISO 3166 alpha-2 code", required=False),
         ],
     ),
