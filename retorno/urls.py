@@ -1,7 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from retorno import views
 from retorno.accounts import views as accounts_views
+from retorno.api import errors as api_errors
 from retorno.lib.plugins import registry
 
 urlpatterns = [
@@ -16,6 +17,8 @@ urlpatterns = [
     # Every app's pages, as its plugin.py declares them.
     *(path(prefix, include(module)) for prefix, module in registry().urls),
     path("api/v1/", include("retorno.api.urls")),
+    # Anything else under /api/: 404 in the API's error shape, whatever the method.
+    re_path(r"^api/(?P<path>.*)$", api_errors.unknown_path),
 ]
 
 handler404 = "retorno.views.not_found"

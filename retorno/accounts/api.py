@@ -46,11 +46,23 @@ class MeView(APIView):
         return Response(MeOutput(request.user).data)
 
 
+class OrganisationQuery(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=Organisation.Kind.choices, required=False, allow_blank=True
+    )
+    country = serializers.CharField(required=False, allow_blank=True)
+
+
 @extend_schema_view(
     get=extend_schema(
         operation_id="organisations_list",
         parameters=[
-            OpenApiParameter("kind", enum=Organisation.Kind.values, required=False),
+            OpenApiParameter(
+                "kind",
+                enum=["", *Organisation.Kind.values],
+                description="Empty for any kind",
+                required=False,
+            ),
             OpenApiParameter("country", description="ISO 3166 alpha-2 code", required=False),
         ],
     ),
@@ -62,8 +74,10 @@ class OrganisationList(generics.ListAPIView):
 
     def get_queryset(self):
         qs = access.organisations_visible_to(self.request.user).order_by("code")
-        kind = self.request.query_params.get("kind")
-        country = self.request.query_params.get("country")
+        query = OrganisationQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        kind = query.validated_data.get("kind")
+        country = query.validated_data.get("country")
         if kind:
             qs = qs.filter(kind=kind)
         if country:

@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
 
     name = "retorno.api"
     label = "api"
+
+    def ready(self):
+        from retorno.api import strict
+
+        strict.install()

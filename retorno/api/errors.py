@@ -1,8 +1,11 @@
 """One error shape for every API error: {"error": {"code", "message", "fields"}}."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,6 +43,13 @@ def exception_handler(exc, context):
         else:
             http = status.HTTP_400_BAD_REQUEST
         return Response(error_body(code, exc.message, fields), status=http)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("too_large", _("The request body is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError(_("The request has too many fields."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -64,6 +74,25 @@ def exception_handler(exc, context):
 def not_found(request, exception=None):
     """Django's 404 for URLs under /api/ that match no endpoint, in the same shape."""
     return JsonResponse(error_body("not_found", _("Not found.")), status=404)
+
+
+@csrf_exempt
+def unknown_path(request, path=""):
+    """Any URL under /api/ that matches no endpoint, whatever the method: 404 in the error shape
+    (with DEBUG on too, where Django would answer its HTML debug page). A known endpoint asked
+    without its final slash is redirected to it, as Django's APPEND_SLASH does."""
+    if settings.APPEND_SLASH and not request.path_info.endswith("/"):
+        match = resolve_or_none(request.path_info + "/")
+        if match is not None and match.func is not unknown_path:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return not_found(request)
+
+
+def resolve_or_none(path):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def server_error(request):

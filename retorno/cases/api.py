@@ -79,7 +79,8 @@ class CountryCodeField(serializers.CharField):
 
     def to_internal_value(self, data):
         code = super().to_internal_value(data).upper()
-        if code and not countries.alpha2(code):
+        # django-countries reads a code of digits as a numeric code, and fails on some of them.
+        if code and not (re.fullmatch("[A-Z]{2}", code) and countries.alpha2(code)):
             raise serializers.ValidationError(
                 _("Enter a country as its two-letter ISO code, for example PE")
             )

@@ -9,7 +9,7 @@ replaces the whole object of the fields it sends. Field names follow HSDS 3.0.
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -70,12 +70,17 @@ class PhoneOutput(serializers.Serializer):
     description = serializers.CharField()
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "16:30"})
+class HourMinuteField(serializers.TimeField):
+    """A time written "16:30", which OpenAPI's `time` format ("16:30:00") does not describe."""
+
+
 class ScheduleOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     freq = _enum(FREQ)
     byday = serializers.CharField(help_text="RFC 5545 BYDAY, like MO,TU,WE")
-    opens_at = serializers.TimeField(allow_null=True, format="%H:%M", help_text="Local time")
-    closes_at = serializers.TimeField(allow_null=True, format="%H:%M", help_text="Local time")
+    opens_at = HourMinuteField(allow_null=True, format="%H:%M", help_text="Local time")
+    closes_at = HourMinuteField(allow_null=True, format="%H:%M", help_text="Local time")
     description = serializers.CharField()
 
 
