@@ -93,8 +93,11 @@ def api_operations() -> dict[str, tuple[str, str]]:
 
 
 def person(world, who: str, role: str):
+    """The user standing for a persona (or named outright: "carla")."""
     if role == "anonymous":
         return None
+    if role not in ROLES:
+        return world["people"][role]
     return world["people"][PERSONAS[who][ROLES.index(role) - 1]]
 
 

@@ -379,3 +379,21 @@ def test_api_operation(world, operation, role):
     assert status == expect.get[ROLES.index(role)]
     if status >= 400:
         assert response["Content-Type"].startswith("application/json")
+
+
+# Roles that never work on cases (a partner, the M&E officer) are refused every page of a case,
+# whatever the case: 403, before any case is looked up.
+CASE_ROUTES = [
+    pytest.param(name, who, id=f"{name}-{who}")
+    for name, expect in HTML.items()
+    if expect.who in ("case", "case_coordinator", "sensitive", "sensitive_coordinator")
+    for who in ("carla", "eva")
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "who"), CASE_ROUTES)
+def test_a_role_without_cases_is_refused_every_case_page(world, name, who):
+    expect = HTML[name]
+    arguments = harness.html_routes()[name.split("@")[0]]
+    assert harness.html_answer(world, name, arguments, expect, who, "get") == 403
