@@ -87,3 +87,15 @@ def test_programmes_and_cycles(personas):
     assert_audited(
         "cycle.updated", actor=admin, target=cycle, changes={"target_people": [1000, 1200]}
     )
+
+
+def test_signing_in_and_out(personas):
+    ana = personas.ana
+    actions.record_sign_in(ana)
+    assert_audited("signin.succeeded", actor=ana)
+    actions.record_sign_out(ana)
+    assert_audited("signin.signed_out", actor=ana)
+    actions.record_failed_sign_in("ana.milano", locked=False)
+    assert_audited("signin.failed", actor=None, target=ana, detail={"account_exists": True})
+    actions.record_failed_sign_in("nobody", locked=True)
+    assert_audited("signin.locked", actor=None, detail={"account_exists": False})

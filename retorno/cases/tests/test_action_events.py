@@ -32,6 +32,10 @@ def test_registering_and_the_person(personas):
     assert_audited("person.document_added", actor=ana, target=case.person)
     actions.add_work_experience(case.person, actor=ana, employer_or_sector="Hotels")
     assert_audited("person.work_added", actor=ana, target=case.person)
+    actions.record_case_view(case, actor=ana, page="summary")
+    assert_audited("case.viewed", actor=ana, target=case, detail={"page": "summary"})
+    actions.record_person_view(case.person, actor=ana, page="api")
+    assert_audited("person.viewed", actor=ana, target=case.person, detail={"page": "api"})
 
 
 def test_household_assignment_priority_and_vulnerability(personas):
