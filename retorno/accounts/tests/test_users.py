@@ -23,12 +23,6 @@ def invite_data(**overrides):
     return data
 
 
-def test_anonymous_is_sent_to_sign_in(client, personas):
-    response = client.get(reverse("accounts:users"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-
-
 def test_a_caseworker_may_not_manage_users(as_user, personas):
     assert as_user(personas.ana).get(reverse("accounts:users")).status_code == 403
 
