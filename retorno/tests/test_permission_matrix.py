@@ -379,6 +379,9 @@ def test_api_operation(world, operation, role):
     assert status == expect.get[ROLES.index(role)]
     if status >= 400:
         assert response["Content-Type"].startswith("application/json")
+        assert "code" in response.json()["error"]
+    if role == "anonymous":
+        assert response.json()["error"]["code"] == "not_authenticated"
 
 
 # Roles that never work on cases (a partner, the M&E officer) are refused every page of a case,
