@@ -280,6 +280,8 @@ def answer(request, referral_id, status):
     if status not in Referral.Status.values:
         raise Http404
     referral = access.get_referral_for_user(request.user, referral_id, write=True)
+    if not access.may_answer(request.user, referral):
+        raise PermissionDenied
     if status in (Referral.Status.COMPLETED, Referral.Status.NOT_DELIVERED):
         return redirect("referrals:outcome", referral_id=referral.public_id)
     needs_reason = status in actions.NEEDS_REASON
@@ -378,7 +380,7 @@ def outcome(request, referral_id):
 
 def add_update(request, referral_id):
     if not request.user.is_authenticated:
-        return redirect(reverse("account_login"))
+        return redirect(reverse("account_login") + f"?next={request.path}")
     referral = access.get_referral_for_user(request.user, referral_id, write=True)
     form = UpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

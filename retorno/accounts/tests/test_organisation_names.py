@@ -50,7 +50,7 @@ def test_case_pages_lists_and_emails_name_desks_in_the_readers_language(
     # The case list reads the names with the rows: no query more per row.
     url = reverse("cases:list")
     with django_assert_max_num_queries(40) as baseline:
-        ana.get(url)
+        assert ana.get(url).status_code == 200
     for n in range(3):
         register(personas.ana, given_names=f"Persona {n}")
     with django_assert_max_num_queries(len(baseline.captured_queries)):

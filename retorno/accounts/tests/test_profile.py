@@ -9,11 +9,6 @@ from retorno.conftest import acting
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_is_sent_to_sign_in(client):
-    response = client.get(reverse("accounts:profile"))
-    assert response.status_code == 302
-
-
 def test_the_profile_shows_roles_and_two_factor_status(as_user, personas):
     page = as_user(personas.ana).get(reverse("accounts:profile")).content.decode()
     assert "Milan desk · Caseworker" in page

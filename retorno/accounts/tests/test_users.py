@@ -23,12 +23,6 @@ def invite_data(**overrides):
     return data
 
 
-def test_anonymous_is_sent_to_sign_in(client, personas):
-    response = client.get(reverse("accounts:users"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-
-
 def test_a_caseworker_may_not_manage_users(as_user, personas):
     assert as_user(personas.ana).get(reverse("accounts:users")).status_code == 403
 
@@ -52,7 +46,7 @@ def test_the_user_list_runs_a_constant_number_of_queries(
     client = as_user(personas.admin)
     client.get(reverse("accounts:users"))
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("accounts:users"))
+        assert client.get(reverse("accounts:users")).status_code == 200
     admin = acting(personas.admin)
     for n in range(30):
         actions.invite_user(

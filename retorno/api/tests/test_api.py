@@ -77,7 +77,9 @@ def test_the_organisation_list_runs_a_constant_number_of_queries(
 ):
     api = api_as(personas.ana)
     with django_assert_max_num_queries(4):
-        api.get("/api/v1/organisations/", {"page_size": 200})
+        response = api.get("/api/v1/organisations/", {"page_size": 200})
+    assert response.status_code == 200
+    assert response.json()["count"] == len(personas.organisations)
 
 
 def test_an_organisation_by_id_and_a_404_in_the_error_shape(api_as, personas):

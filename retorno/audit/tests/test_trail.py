@@ -110,10 +110,6 @@ def test_nobody_but_the_dpo_and_administrators_sees_the_trail(as_user, personas,
     assert 'href="/audit/"' not in client.get("/").content.decode()
 
 
-def test_anonymous_is_sent_to_sign_in(client):
-    assert client.get(reverse("audit:events")).status_code == 302
-
-
 @pytest.mark.parametrize("who", ["pia", "admin"])
 def test_the_dpo_and_administrators_browse_the_trail(as_user, personas, who):
     record("signin.succeeded", actor=acting(personas.ana))
@@ -155,11 +151,12 @@ def test_the_event_list_runs_a_constant_number_of_queries(
     client = as_user(personas.pia)
     client.get(reverse("audit:events"))
     with django_assert_max_num_queries(20) as baseline:
-        client.get(reverse("audit:events"))
+        assert client.get(reverse("audit:events")).status_code == 200
     for _ in range(60):
         record("signin.succeeded", actor=acting(personas.ana))
     with django_assert_max_num_queries(len(baseline.captured_queries)):
-        client.get(reverse("audit:events"))
+        response = client.get(reverse("audit:events"))
+    assert response.status_code == 200
 
 
 def test_the_export_says_what_it_holds_then_downloads_and_is_audited(as_user, personas):

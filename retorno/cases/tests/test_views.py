@@ -1,4 +1,5 @@
-"""The case pages as users meet them: the permission matrix, registration, list, My work."""
+"""The case pages as users meet them: registration, list, My work (who may open which page:
+retorno/tests/test_permission_matrix.py)."""
 
 import datetime
 
@@ -14,42 +15,6 @@ from retorno.cases.tests.factories import consent, handed_over, ready_to_depart,
 from retorno.conftest import acting
 
 pytestmark = pytest.mark.django_db
-
-CASE_PAGES = [
-    "cases:case",
-    "cases:household",
-    "cases:consent",
-    "cases:journal",
-    "cases:documents",
-    "cases:timeline",
-    "cases:person_edit",
-    "cases:household_add",
-    "cases:vulnerability",
-    "cases:assessment_add",
-    "cases:phase",
-    "cases:close",
-    "cases:assign",
-    "cases:consent_record",
-    "cases:journal_add",
-    "cases:task_add",
-    "cases:handover_start",
-    "cases:document_number_add",
-    "cases:work_add",
-]
-
-
-@pytest.mark.parametrize("name", CASE_PAGES)
-def test_case_pages_permission_matrix(client, as_user, personas, name):
-    case = register(personas.ana)
-    url = reverse(name, args=[case.public_id])
-    anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-    assert as_user(personas.dario).get(url).status_code == 404  # another desk
-    assert as_user(personas.lucia).get(url).status_code == 404
-    assert as_user(personas.carla).get(url).status_code == 403  # a role without cases
-    assert as_user(personas.eva).get(url).status_code == 403
-    assert as_user(personas.ana).get(url).status_code == 200
-    assert as_user(personas.bruno).get(url).status_code == 200
 
 
 def test_reading_a_case_is_audited(as_user, personas):
@@ -221,7 +186,7 @@ def test_the_case_list_runs_a_constant_number_of_queries(
     client = as_user(personas.ana)
     client.get(reverse("cases:list"))
     with django_assert_max_num_queries(30) as baseline:
-        client.get(reverse("cases:list"))
+        assert client.get(reverse("cases:list")).status_code == 200
     for n in range(40):
         case = register(personas.ana, given_names=f"Persona {n}")
         actions.create_task(
@@ -244,7 +209,7 @@ def test_the_case_page_runs_a_constant_number_of_queries(
     url = reverse("cases:case", args=[case.public_id])
     client.get(url)
     with django_assert_max_num_queries(30) as baseline:
-        client.get(url)
+        assert client.get(url).status_code == 200
     # More caseworkers, tasks and consents: the same queries.
     actions.assign_caseworker(case, actor=acting(personas.bruno), user=personas.bruno)
     for n in range(3):
@@ -327,7 +292,7 @@ def test_my_work_lists_the_most_urgent_tasks_and_counts_only_visible_ones(
     case_with_task(0)
     client.get("/")
     with django_assert_max_num_queries(60) as baseline:
-        client.get("/")
+        assert client.get("/").status_code == 200
     cases = [case_with_task(n) for n in range(1, 23)]
     # A case that becomes sensitive and is no longer Lucía's: her task on it no longer exists
     # for her.

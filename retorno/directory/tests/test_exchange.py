@@ -13,6 +13,7 @@ from retorno.conftest import acting
 from retorno.directory import actions, exchange, hsds, tabular
 from retorno.directory.models import Location, Organization, Phone, Service
 from retorno.directory.tests.factories import location, organization, service
+from retorno.testing.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 
@@ -399,9 +400,11 @@ def test_importing_through_the_pages_checks_then_imports_once(as_user, personas,
     done = client.post(reverse("directory:import_run"))
     assert done.status_code == 302
     assert Service.objects.filter(organization__country="PE").count() == 4
-    event = AuditEvent.objects.get(verb="directory.imported")
-    assert event.detail["services_created"] == 4
-    assert event.detail["country"] == "PE"
+    assert_audited(
+        "directory.imported",
+        actor=personas.mateo,
+        detail={"services_created": 4, "country": "PE"},
+    )
     again = client.post(reverse("directory:import_run"))
     assert again["Location"] == reverse("directory:import")
     assert AuditEvent.objects.filter(verb="directory.imported").count() == 1

@@ -62,14 +62,6 @@ def _urls(peru) -> dict:
     }
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, peru):
-    urls = _urls(peru)
-    for url in [*urls["read"], *urls["write"], *urls["maintain"]]:
-        response = client.get(url)
-        assert response.status_code == 302, url
-        assert "/accounts/login/" in response["Location"]
-
-
 @pytest.mark.parametrize("who", ["pia", "admin"])
 def test_roles_that_do_not_read_the_directory_get_403(as_user, personas, peru, who):
     client = as_user(personas[who])
@@ -174,7 +166,7 @@ def test_the_list_runs_a_constant_number_of_queries(
     client = as_user(personas.lucia)
     client.get(reverse("directory:services"))  # warm the session and the nav
     with django_assert_max_num_queries(12) as few:
-        client.get(reverse("directory:services"))
+        assert client.get(reverse("directory:services")).status_code == 200
     _many_more = organization(personas, name="Otra")
     for i in range(47):
         service(_many_more, personas, name=f"Otro {i}", languages=["es", "qu"])

@@ -1,0 +1,198 @@
+"""The permission matrix's world: one of everything a route can take, built through the actions.
+
+Built once per test module inside a transaction that is rolled back at the end of the module;
+each test runs in a savepoint of it, so a POST that changes something changes it for that test
+only.
+"""
+
+import datetime
+from contextlib import contextmanager
+
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from retorno.accounts.actions import create_token, invite_user
+from retorno.cases import actions as case_actions
+from retorno.cases.models import Consent, Cycle, Programme
+from retorno.cases.tests.factories import consent, handed_over, register
+from retorno.conftest import Personas, acting
+from retorno.demo.foundation import DEMO_PASSWORD, ensure_foundation
+from retorno.directory import actions as directory_actions
+from retorno.plans.models import PlanAction
+from retorno.plans.tests.factories import (
+    approved_plan,
+    lima_case,
+    sharing_consent,
+    training_service,
+)
+from retorno.referrals import actions as referral_actions
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+# Who stands for each persona, by the kind of object a route is about:
+# (outsider, reader, permitted). The anonymous is nobody.
+PERSONAS = {
+    # María's case at Lima, assigned to Lucía; Milan's Ana sent it and keeps its summary.
+    "case": ("dario", "ana", "lucia"),
+    # A coordinator's decision on the Lima case: Lucía may read it, not take it.
+    "case_coordinator": ("sofia", "lucia", "mateo"),
+    # Sara's sensitive case at Milan, assigned to Ana: Giulia, at Milan too, is not assigned.
+    "sensitive": ("giulia", "bruno", "ana"),
+    "sensitive_coordinator": ("giulia", "ana", "bruno"),
+    # Rosa's handover from Milan, waiting at Lima's coordinator; Ana sent it.
+    "handover": ("sofia", "ana", "mateo"),
+    # The referral to the Lima training centre: Lucía sent it, Carla answers it.
+    "inbox": ("dario", "lucia", "carla"),
+    # A desk's own work: the M&E officer has no cases.
+    "desk": ("carla", "eva", "ana"),
+    # A coordinator's page without an object.
+    "desk_coordinator": ("carla", "ana", "bruno"),
+    # Lima's directory: anyone at a desk reads it, Lima's coordinator keeps it.
+    "directory": ("rosa", "lucia", "mateo"),
+    # Administration: organisations, users, programmes.
+    "admin": ("bruno", "pia", "admin"),
+    # One's own account.
+    "own": ("carla", "eva", "ana"),
+    # Pages for everyone.
+    "public": ("carla", "eva", "ana"),
+}
+
+NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
+
+
+@contextmanager
+def world_in_transaction(media_root):
+    """Yield the world; everything in it is rolled back on exit."""
+    with (
+        override_settings(
+            MEDIA_ROOT=str(media_root),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            RETORNO_MFA_REQUIRED_ROLES=[],
+        ),
+        transaction.atomic(),
+    ):
+        yield build()
+        transaction.set_rollback(True)
+
+
+def build() -> dict:
+    organisations, users = ensure_foundation(
+        password_hash=make_password(DEMO_PASSWORD, hasher="md5")
+    )
+    people = Personas({name.split(".")[0]: user for name, user in users.items()})
+    people["organisations"] = organisations
+    lucia, ana = acting(people.lucia), acting(people.ana)
+    people["giulia"] = invite_user(
+        organisations["MIL"],
+        actor=acting(people.admin),
+        username="giulia",
+        email="giulia@retorno.example",
+        first_name="Giulia",
+        last_name="Test",
+        role="caseworker",
+    )
+    sensitive = case_actions.record_vulnerability(
+        register(ana, given_names="Sara", first_surname="Rojas"), actor=ana, categories=["gbv"]
+    )
+
+    case = lima_case(people)
+    service = training_service(people)
+    plan = approved_plan(case, people, service=service)
+    action = PlanAction.objects.get(goal__plan=plan)
+    sharing_consent(case, people)
+    referral = referral_actions.refer(
+        case,
+        actor=lucia,
+        service=service,
+        plan_action=action,
+        need="A sewing course",
+        shared_fields=["name", "phone", "need"],
+    )
+    statistics = consent(case, lucia, Consent.Purpose.STATISTICS)
+    entry = case_actions.add_journal_entry(
+        case,
+        actor=lucia,
+        kind="counselling",
+        occurred_on=timezone.localdate(),
+        summary="Talked about the sewing course.",
+    )
+    task = case_actions.create_task(
+        case,
+        actor=lucia,
+        title="Call her",
+        assignee=lucia,
+        due_on=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    document = case_actions.upload_document(
+        case,
+        actor=lucia,
+        uploaded_file=SimpleUploadedFile("passport.pdf", PDF, content_type="application/pdf"),
+        kind="identity",
+        title="Passport",
+    )
+    member = case_actions.add_household_member(
+        case,
+        actor=lucia,
+        relationship="child",
+        person={"given_names": "Luz", "first_surname": "Quispe", "sex": "female"},
+    )
+    pending = handed_over(
+        register(ana, given_names="Rosa", first_surname="Flores"), ana, organisations["LIM"]
+    )
+    organization = service.organization
+    program = directory_actions.create_program(
+        organization, actor=acting(people.mateo), name="Programa Retorno Productivo"
+    )
+    token, _key = create_token(
+        people.ana, actor=acting(people.ana), name="matrix", membership=ana.membership
+    )
+    keys = {}
+    for name in NAMES:
+        user = acting(people[name])
+        _token, keys[name] = create_token(
+            user, actor=user, name="matrix", membership=user.membership
+        )
+    programme = Programme.objects.order_by("id").first()
+    ids = {
+        "case_id": case.public_id,
+        "sensitive": sensitive.public_id,
+        "id": case.public_id,
+        "member_id": member.public_id,
+        "consent_id": statistics.public_id,
+        "entry_id": entry.public_id,
+        "task_id": task.public_id,
+        "document_id": document.public_id,
+        "handover_id": pending.public_id,
+        "goal_id": action.goal.public_id,
+        "action_id": action.public_id,
+        "number": plan.number,
+        "referral_id": referral.public_id,
+        "status": "accepted",
+        "programme_id": programme.public_id,
+        "cycle_id": Cycle.objects.filter(programme=programme).order_by("id").first().public_id,
+        "service_id": service.public_id,
+        "organization_id": organization.public_id,
+        "location_id": organization.locations.order_by("id").first().public_id,
+        "program_id": program.public_id,
+        "file_format": "csv",
+        "user_id": people.lucia.public_id,
+        "membership_id": acting(people.lucia).membership.public_id,
+        "organisation_id": organisations["LIM"].public_id,
+        "token_id": token.public_id,
+        "key": "not-a-key",
+        "uidb36": "zz",
+        # The API's {id} by the collection it belongs to.
+        "cases": case.public_id,
+        "persons": case.person.public_id,
+        "tasks": task.public_id,
+        "handovers": pending.public_id,
+        "referrals": referral.public_id,
+        "organisations": organisations["LIM"].public_id,
+        "directory/organisations": organization.public_id,
+        "directory/locations": organization.locations.order_by("id").first().public_id,
+        "directory/services": service.public_id,
+    }
+    return {"people": people, "ids": ids, "keys": keys}
