@@ -31,6 +31,7 @@ from retorno.plans.tests.factories import (
 )
 from retorno.referrals import actions as referral_actions
 from retorno.referrals.models import ReferralUpdate
+from retorno.testing.audit import assert_audited
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -158,12 +159,12 @@ def test_anonymising_blanks_what_identifies_and_keeps_what_statistics_need(perso
         ""
     }
     # Each app records what it did, by the coordinator, on the person, without old values.
-    for verb in ("person.anonymised", "plan.anonymised", "referral.anonymised"):
-        event = AuditEvent.objects.get(verb=verb)
-        assert event.actor == personas.mateo
-        assert event.target_type == "cases.person"
-        assert event.target_id == str(person.public_id)
-        assert event.person_id == person.public_id
+    events = [
+        assert_audited("person.anonymised", actor=personas.mateo, target=person, person=person),
+        assert_audited("plan.anonymised", actor=personas.mateo, target=person, person=person),
+        assert_audited("referral.anonymised", actor=personas.mateo, target=person, person=person),
+    ]
+    for event in events:
         assert "Quispe" not in str(event.detail) and "María" not in str(event.detail)
     detail = AuditEvent.objects.get(verb="person.anonymised").detail
     assert detail["identity_documents"] == 1 and detail["documents"] == 1
