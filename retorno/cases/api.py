@@ -30,7 +30,7 @@ from retorno.accounts import access as accounts_access
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
 from retorno.api.pagination import PageNumberPagination
-from retorno.cases import access, actions, matching, queries, validation
+from retorno.cases import access, actions, matching, queries
 from retorno.cases.forms import LANGUAGES, desk_staff
 from retorno.cases.models import (
     ClosedReason,
@@ -48,6 +48,7 @@ from retorno.cases.models import (
     Vulnerability,
     WorkExperience,
 )
+from retorno.lib import validation
 from retorno.lib.errors import ActionError
 
 # Fields and helpers shared by the serializers

@@ -10,7 +10,6 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from retorno.accounts.models import Organisation, User
-from retorno.cases import validation
 from retorno.cases.models import (
     ClosedReason,
     Consent,
@@ -28,6 +27,7 @@ from retorno.cases.models import (
     Vulnerability,
     WorkExperience,
 )
+from retorno.lib import validation
 
 STAFF = {"autocomplete": "off", "spellcheck": "false"}
 PROGRAMME_COUNTRIES = ["BO", "BR", "CL", "CO", "EC", "PY", "PE", "UY", "IT", "ES", "PT"]

@@ -40,7 +40,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .validation import (
+from retorno.lib.validation import (
     DocumentCheck,
     PartialDate,
     country_name,

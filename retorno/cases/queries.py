@@ -20,6 +20,7 @@ from django.utils import timezone
 from retorno.cases import access, matching
 from retorno.cases.access import tasks_visible_to
 from retorno.cases.models import Assignment, Case, HouseholdMember, IdentityDocument, Phase, Task
+from retorno.lib.text import normalise_text
 
 SORTS = {
     "reference": ("reference",),
@@ -96,7 +97,7 @@ def name_search(text: str):
 
     from retorno.cases.models import Person
 
-    tokens = [t for t in matching.normalise_text(text).split() if not any(c.isdigit() for c in t)]
+    tokens = [t for t in normalise_text(text).split() if not any(c.isdigit() for c in t)]
     if _looks_like_document(text):
         tokens = [t for t in tokens if len(t) >= 3]
     if not tokens:

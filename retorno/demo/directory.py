@@ -18,10 +18,10 @@ from django.db import transaction
 from retorno.accounts.middleware import act_as
 from retorno.accounts.models import Membership
 from retorno.accounts.roles import Role
-from retorno.cases.matching import normalise_text
 from retorno.directory import actions
 from retorno.directory.models import Location, Organization, Service
 from retorno.directory.models import ServiceType as T
+from retorno.lib.text import normalise_text
 
 K = Organization.Kind
 WEEKDAYS = "MO,TU,WE,TH,FR"

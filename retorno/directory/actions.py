@@ -16,8 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.models import Organisation
 from retorno.audit.events import diff, record
-from retorno.cases.matching import normalise_text
-from retorno.cases.validation import parse_phone
 from retorno.directory import access
 from retorno.directory.models import (
     RETURN_COUNTRIES,
@@ -34,6 +32,8 @@ from retorno.directory.models import (
     text_languages,
 )
 from retorno.lib.errors import ActionError
+from retorno.lib.text import normalise_text
+from retorno.lib.validation import parse_phone
 
 ORGANIZATION_FIELDS = (
     "kind",

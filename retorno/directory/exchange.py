@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from retorno.cases.matching import normalise_text
 from retorno.directory import actions
 from retorno.directory.models import (
     COUNTRY_LANGUAGE,
@@ -33,6 +32,7 @@ from retorno.directory.models import (
     text_languages,
 )
 from retorno.lib.errors import ActionError
+from retorno.lib.text import normalise_text
 
 MAX_BYTES = 10 * 1024 * 1024
 

@@ -2,8 +2,8 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from retorno.cases.matching import normalise_text
 from retorno.directory.models import Language, Location, Organization, Service, ServiceAtLocation
+from retorno.lib.text import normalise_text
 
 SORTS = {
     "name": ("name", "public_id"),

@@ -39,7 +39,7 @@ def phone(e164):
     """+51987654321 -> +51 987 654 321"""
     if not e164:
         return ""
-    from retorno.cases.validation import format_phone
+    from retorno.lib.validation import format_phone
 
     try:
         return format_phone(e164)
