@@ -29,7 +29,6 @@ from rest_framework.views import APIView
 from retorno.accounts import access as accounts_access
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
-from retorno.api.pagination import PageNumberPagination
 from retorno.cases import access, actions, matching, queries
 from retorno.cases.forms import LANGUAGES, desk_staff
 from retorno.cases.models import (
@@ -49,6 +48,7 @@ from retorno.cases.models import (
     WorkExperience,
 )
 from retorno.lib import validation
+from retorno.lib.api.pagination import PageNumberPagination
 from retorno.lib.errors import ActionError
 
 # Fields and helpers shared by the serializers

@@ -14,7 +14,6 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from retorno.api.pagination import PageNumberPagination
 from retorno.cases.api import (
     CountryCodeField,
     NeverPartial,
@@ -32,6 +31,7 @@ from retorno.directory.models import (
     ServiceLanguage,
     ServiceType,
 )
+from retorno.lib.api.pagination import PageNumberPagination
 
 KIND = ("DirectoryOrganizationKind", Organization.Kind.choices)
 TYPE = ("ServiceType", ServiceType.choices)
