@@ -243,3 +243,20 @@ def timeline_visible_to(user, case: Case) -> QuerySet:
 
 def cases_of_person_visible_to(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(person=person)
+
+
+# For API views: the request's user, a case id from the URL.
+
+
+def case_to_read(request, case_id):
+    """A case the user works on (full access), or 404 — sub-resources need full access."""
+    return get_case_for_user(request.user, case_id)
+
+
+def case_to_change(request, case_id):
+    """A case the user may change: 404 when they cannot see it at all, 403 when they see only
+    its summary (the sending desk after a handover, the receiving desk while it waits)."""
+    case = get_case_for_user(request.user, case_id, summary=True)
+    if case.access != FULL or case.owning_desk_id != request.user.organisation.pk:
+        raise PermissionDenied
+    return case

@@ -8,11 +8,9 @@ The API speaks codes (phase, purpose, kind...), never translated labels.
 
 import re
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -24,11 +22,9 @@ from drf_spectacular.utils import (
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from retorno.accounts import access as accounts_access
 from retorno.accounts.models import Organisation
-from retorno.accounts.roles import Capability
 from retorno.cases import access, actions, matching, queries
 from retorno.cases.forms import LANGUAGES, desk_staff
 from retorno.cases.models import (
@@ -48,137 +44,26 @@ from retorno.cases.models import (
     WorkExperience,
 )
 from retorno.lib import validation
-from retorno.lib.api.pagination import PageNumberPagination
+from retorno.lib.api.fields import (
+    CaseRef,
+    CountryCodeField,
+    NeverPartial,
+    OrganisationRef,
+    UserRef,
+    enum_field,
+    text_field,
+)
+from retorno.lib.api.views import (
+    CaseAPIView,
+    ManagesCases,
+    query_data,
+    validated_data,
+)
 from retorno.lib.errors import ActionError
-
-# Fields and helpers shared by the serializers
-
-_ENUM_FIELDS: dict[str, type] = {}
-
-
-def enum_field(name: str, choices, **kwargs) -> serializers.ChoiceField:
-    """A choice field whose codes are one named schema component. drf-spectacular would name
-    the enums after the field ("kind", "status"), and those names collide between models."""
-    codes = [value for value, _label in choices]
-    field_class = _ENUM_FIELDS.get(name)
-    if field_class is None:
-        field_class = extend_schema_field({"type": "string", "enum": codes}, component_name=name)(
-            type(f"{name}Field", (serializers.ChoiceField,), {"codes": codes})
-        )
-        _ENUM_FIELDS[name] = field_class
-    if field_class.codes != codes:
-        raise ValueError(f"{name} already names another set of codes")
-    return field_class(choices=choices, **kwargs)
-
-
-class CountryCodeField(serializers.CharField):
-    """An ISO 3166 alpha-2 code ("PE"); empty for none."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 2)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        code = super().to_internal_value(data).upper()
-        if code and not countries.alpha2(code):
-            raise serializers.ValidationError(
-                _("Enter a country as its two-letter ISO code, for example PE")
-            )
-        return code
-
-    def to_representation(self, value):
-        return getattr(value, "code", value) or ""
-
-
-def _text(max_length=None, **kwargs):
-    return serializers.CharField(max_length=max_length, required=False, allow_blank=True, **kwargs)
 
 
 def _messages(error: DjangoValidationError) -> list[str]:
     return [str(m) for m in error.messages]
-
-
-class UserRef(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    name = serializers.SerializerMethodField()
-
-    def get_name(self, user) -> str:
-        return user.get_full_name() or user.get_username()
-
-
-class OrganisationRef(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class CaseRef(serializers.Serializer):
-    id = serializers.UUIDField(source="public_id")
-    reference = serializers.CharField()
-
-
-# Views: the shared checks
-
-
-class WorksOnCases(permissions.BasePermission):
-    """Roles that do not work on cases (partners, M&E, DPO, administrators) get 403."""
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.can(Capability.WORK_CASES))
-
-
-class ManagesCases(permissions.BasePermission):
-    """Accepting and returning handovers, reopening cases: coordinators only."""
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.can(Capability.MANAGE_CASES))
-
-
-class CaseAPIView(APIView):
-    permission_classes = [permissions.IsAuthenticated, WorksOnCases]
-    # Every list is paginated; the schema reads this to describe the paginated shape.
-    pagination_class = PageNumberPagination
-
-    def paginate(self, queryset, output, prepare=None):
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(queryset, self.request, view=self)
-        if prepare is not None:
-            prepare(page)
-        return paginator.get_paginated_response(output(page, many=True).data)
-
-
-def case_to_read(request, case_id):
-    """A case the user works on (full access), or 404 — sub-resources need full access."""
-    return access.get_case_for_user(request.user, case_id)
-
-
-def case_to_change(request, case_id):
-    """A case the user may change: 404 when they cannot see it at all, 403 when they see only
-    its summary (the sending desk after a handover, the receiving desk while it waits)."""
-    case = access.get_case_for_user(request.user, case_id, summary=True)
-    if case.access != access.FULL or case.owning_desk_id != request.user.organisation.pk:
-        raise PermissionDenied
-    return case
-
-
-class NeverPartial:
-    # A PATCH body whose required fields stay required (a person's `version`, a case's
-    # `priority`). The views never validate partially; this tells the schema the same, where
-    # drf-spectacular would otherwise describe every PATCH body as partial.
-
-    @property
-    def partial(self) -> bool:
-        return False
-
-    @partial.setter
-    def partial(self, value) -> None:
-        pass
-
-
-def _valid(serializer_class, request, **context):
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # Persons
@@ -261,10 +146,10 @@ class PersonFieldsInput(serializers.Serializer):
     # The context gives the desk (and the person, when changing one) to read phone numbers
     # written without their country code.
 
-    given_names = _text(150)
-    first_surname = _text(150)
-    second_surname = _text(150)
-    preferred_name = _text(100)
+    given_names = text_field(150)
+    first_surname = text_field(150)
+    second_surname = text_field(150)
+    preferred_name = text_field(100)
     sex = enum_field("Sex", Sex.choices, required=False)
     birth_year = serializers.IntegerField(
         required=False,
@@ -283,20 +168,20 @@ class PersonFieldsInput(serializers.Serializer):
     birth_year_estimated = serializers.BooleanField(required=False)
     nationality = CountryCodeField(required=False, allow_blank=True)
     return_country = CountryCodeField(required=False, allow_blank=True)
-    return_region = _text(100)
-    return_city = _text(100)
+    return_region = text_field(100)
+    return_city = text_field(100)
     languages = serializers.ListField(
         child=enum_field("Language", LANGUAGES), required=False, max_length=10
     )
-    phone_europe = _text(40, help_text="Any format; E.164 is stored.")
-    phone_home = _text(40, help_text="Any format; E.164 is stored.")
+    phone_europe = text_field(40, help_text="Any format; E.164 is stored.")
+    phone_home = text_field(40, help_text="Any format; E.164 is stored.")
     email = serializers.EmailField(required=False, allow_blank=True)
-    address_europe = _text()
-    address_home = _text()
+    address_europe = text_field()
+    address_home = text_field()
     education_level = enum_field("EducationLevel", EducationLevel.choices, required=False)
-    occupation = _text(200)
-    skills = _text()
-    desk_reference = _text(60)
+    occupation = text_field(200)
+    skills = text_field()
+    desk_reference = text_field(60)
 
     def validate(self, data):
         data = super().validate(data)
@@ -393,7 +278,9 @@ class PersonDetail(CaseAPIView):
     )
     def patch(self, request, id):
         person = self._person(request, id, write=True)
-        data = _valid(PersonUpdateInput, request, desk=request.user.organisation, person=person)
+        data = validated_data(
+            PersonUpdateInput, request, desk=request.user.organisation, person=person
+        )
         version = data.pop("version")
         actions.update_person(person, actor=request.user, expected_version=version, **data)
         person = self._person(request, id)
@@ -424,16 +311,6 @@ class CaseListQuery(serializers.Serializer):
         help_text="Name (accents and word order ignored), document number or case reference",
     )
     sort = enum_field("CaseSort", [(key, key) for key in queries.SORTS], required=False)
-
-
-def query_data(serializer_class, params) -> dict:
-    """A query string as serializer input: repeatable parameters as lists."""
-    data = {}
-    for name, field in serializer_class().fields.items():
-        if name in params:
-            many = isinstance(field, serializers.ListField)
-            data[name] = params.getlist(name) if many else params.get(name)
-    return data
 
 
 ACCESS_CHOICES = [(access.FULL, "full"), (access.SUMMARY, "summary")]
@@ -601,7 +478,7 @@ class RegisterInput(PersonFieldsInput):
     document_type = enum_field(
         "IdentityDocumentType", IdentityDocument.Type.choices, required=False
     )
-    document_number = _text(40)
+    document_number = text_field(40)
     document_country = CountryCodeField(required=False, allow_blank=True)
     phase = enum_field(
         "CasePhase",
@@ -708,7 +585,7 @@ class CaseCollection(CaseAPIView):
         description="Register a person and open their case at your desk.",
     )
     def post(self, request):
-        data = _valid(RegisterInput, request, desk=request.user.organisation)
+        data = validated_data(RegisterInput, request, desk=request.user.organisation)
         documents = data.pop("documents")
         phase = data.pop("phase", None)
         priority = data.pop("priority", None) or Priority.NORMAL
@@ -762,15 +639,15 @@ class CaseDetail(CaseAPIView):
         description="Only the priority changes here; each other change has its own endpoint.",
     )
     def patch(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(CasePriorityInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(CasePriorityInput, request)
         actions.set_priority(case, actor=request.user, priority=data["priority"])
         return Response(reread_case(request, case))
 
 
 class PhaseInput(serializers.Serializer):
     phase = enum_field("CasePhase", Phase.choices)
-    note = _text(1000)
+    note = text_field(1000)
 
 
 class CasePhase(CaseAPIView):
@@ -778,15 +655,15 @@ class CasePhase(CaseAPIView):
         operation_id="cases_phase_create", request=PhaseInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(PhaseInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(PhaseInput, request)
         actions.change_phase(case, actor=request.user, to=data["phase"], note=data.get("note", ""))
         return Response(reread_case(request, case))
 
 
 class CloseInput(serializers.Serializer):
     reason = enum_field("ClosedReason", ClosedReason.choices)
-    note = _text(1000)
+    note = text_field(1000)
     cancel_open_tasks = serializers.BooleanField(
         required=False, default=False, help_text="Needed when the case has open tasks."
     )
@@ -797,8 +674,8 @@ class CaseClose(CaseAPIView):
         operation_id="cases_close_create", request=CloseInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(CloseInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(CloseInput, request)
         actions.close_case(
             case,
             actor=request.user,
@@ -810,7 +687,7 @@ class CaseClose(CaseAPIView):
 
 
 class NoteInput(serializers.Serializer):
-    note = _text(1000)
+    note = text_field(1000)
 
 
 class CaseReopen(CaseAPIView):
@@ -820,8 +697,8 @@ class CaseReopen(CaseAPIView):
         operation_id="cases_reopen_create", request=NoteInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(NoteInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(NoteInput, request)
         actions.reopen_case(case, actor=request.user, note=data.get("note", ""))
         return Response(reread_case(request, case))
 
@@ -832,9 +709,9 @@ class CaseReopen(CaseAPIView):
 class HouseholdMemberInput(serializers.Serializer):
     relationship = enum_field("HouseholdRelationship", HouseholdMember.Relationship.choices)
     returning = serializers.BooleanField(required=False, default=True)
-    given_names = _text(150)
-    first_surname = _text(150)
-    second_surname = _text(150)
+    given_names = text_field(150)
+    first_surname = text_field(150)
+    second_surname = text_field(150)
     sex = enum_field("Sex", Sex.choices, required=False)
     birth_year = serializers.IntegerField(required=False, allow_null=True)
     birth_month = serializers.IntegerField(required=False, allow_null=True)
@@ -859,7 +736,7 @@ class HouseholdMemberOutput(serializers.Serializer):
 class CaseHousehold(CaseAPIView):
     @extend_schema(operation_id="cases_household_list", responses=HouseholdMemberOutput(many=True))
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = access.case_to_read(request, id)
         actions.record_case_view(case, actor=request.user, page="household")
         members = case.household.select_related("person").order_by("pk")
         return self.paginate(members, HouseholdMemberOutput)
@@ -870,8 +747,8 @@ class CaseHousehold(CaseAPIView):
         responses={201: HouseholdMemberOutput},
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(HouseholdMemberInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(HouseholdMemberInput, request)
         relationship = data.pop("relationship")
         returning = data.pop("returning")
         member = actions.add_household_member(
@@ -888,7 +765,7 @@ class ConsentInput(serializers.Serializer):
     given = serializers.BooleanField(help_text="false records a refusal")
     decided_on = serializers.DateField()
     method = enum_field("ConsentMethod", Consent.Method.choices)
-    witness = _text(150)
+    witness = text_field(150)
     partner = serializers.UUIDField(
         required=False, allow_null=True, help_text="The partner organisation, for partner_sharing"
     )
@@ -949,7 +826,7 @@ class CaseConsents(CaseAPIView):
         "those that count now.",
     )
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = access.case_to_read(request, id)
         actions.record_case_view(case, actor=request.user, page="consent")
         consents = case.consents.select_related(*CONSENT_RELATED).order_by("-recorded_at", "-pk")
         return self.paginate(consents, ConsentOutput)
@@ -960,8 +837,8 @@ class CaseConsents(CaseAPIView):
         responses={201: ConsentOutput},
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(ConsentInput, request, case=case)
+        case = access.case_to_change(request, id)
+        data = validated_data(ConsentInput, request, case=case)
         consent = actions.record_consent(
             case,
             actor=request.user,
@@ -993,11 +870,11 @@ class ConsentWithdraw(CaseAPIView):
         "referrals that depended on the consent stop.",
     )
     def post(self, request, id, consent_id):
-        case = case_to_change(request, id)
+        case = access.case_to_change(request, id)
         consent = case.consents.filter(public_id=consent_id).first()
         if consent is None:
             raise Http404
-        data = _valid(NoteInput, request)
+        data = validated_data(NoteInput, request)
         stopped = actions.withdraw_consent(consent, actor=request.user, note=data.get("note", ""))
         consent = case.consents.select_related(*CONSENT_RELATED).get(pk=consent.pk)
         return Response(WithdrawalOutput({"consent": consent, "stopped": stopped}).data)
@@ -1013,7 +890,7 @@ class JournalEntryInput(serializers.Serializer):
     duration_minutes = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=1440
     )
-    participants = _text(300)
+    participants = text_field(300)
     confidential = serializers.BooleanField(
         required=False,
         default=False,
@@ -1059,7 +936,7 @@ class CaseJournal(CaseAPIView):
         "coordinators.",
     )
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = access.case_to_read(request, id)
         actions.record_case_view(case, actor=request.user, page="journal")
         entries = (
             access.journal_visible_to(request.user, case)
@@ -1074,8 +951,8 @@ class CaseJournal(CaseAPIView):
         responses={201: JournalEntryOutput},
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(JournalEntryInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(JournalEntryInput, request)
         entry = actions.add_journal_entry(case, actor=request.user, **data)
         return Response(JournalEntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
@@ -1088,9 +965,9 @@ class JournalAmend(CaseAPIView):
         description="A correction is a new entry pointing at the original, which stays.",
     )
     def post(self, request, id, entry_id):
-        case = case_to_change(request, id)
+        case = access.case_to_change(request, id)
         entry = access.get_journal_entry_for_user(request.user, case, entry_id)
-        data = _valid(AmendInput, request)
+        data = validated_data(AmendInput, request)
         amendment = actions.amend_journal_entry(
             entry, actor=request.user, summary=data["summary"], reason=data["reason"]
         )
@@ -1117,7 +994,7 @@ class TaskOutput(serializers.Serializer):
 
 class TaskInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    notes = _text()
+    notes = text_field()
     due_on = serializers.DateField()
     assignee = serializers.UUIDField(
         required=False, help_text="Someone who works at the desk; you when left out."
@@ -1157,8 +1034,8 @@ class CaseTasks(CaseAPIView):
         operation_id="cases_tasks_create", request=TaskInput, responses={201: TaskOutput}
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(TaskInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(TaskInput, request)
         assignee = request.user
         if data.get("assignee"):
             assignee = desk_staff(case.owning_desk).filter(public_id=data["assignee"]).first()
@@ -1206,7 +1083,7 @@ class DocumentInput(serializers.Serializer):
         help_text="PDF, image (JPG, PNG, WEBP, HEIC) or office document; 10 MB at most."
     )
     kind = enum_field("DocumentKind", Document.Kind.choices)
-    title = _text(200)
+    title = text_field(200)
 
 
 class CaseDocuments(CaseAPIView):
@@ -1214,7 +1091,7 @@ class CaseDocuments(CaseAPIView):
 
     @extend_schema(operation_id="cases_documents_list", responses=DocumentOutput(many=True))
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = access.case_to_read(request, id)
         actions.record_case_view(case, actor=request.user, page="documents")
         documents = (
             access.documents_visible_to(request.user, case)
@@ -1230,8 +1107,8 @@ class CaseDocuments(CaseAPIView):
         description="Upload a file (multipart/form-data). Its real type is read from its content.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(DocumentInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(DocumentInput, request)
         document = actions.upload_document(
             case,
             actor=request.user,
@@ -1258,7 +1135,7 @@ class DocumentDownload(CaseAPIView):
         },
     )
     def get(self, request, id, document_id):
-        case = case_to_read(request, id)
+        case = access.case_to_read(request, id)
         document = access.get_document_for_user(request.user, case, document_id)
         actions.record_document_download(document, actor=request.user)
         extension = actions.ALLOWED_DOCUMENT_TYPES.get(document.content_type, "bin")
@@ -1280,9 +1157,9 @@ class HandoverInput(serializers.Serializer):
     to_desk = serializers.UUIDField(help_text="The national desk of the country of return")
     situation = serializers.CharField()
     needs = serializers.CharField()
-    plan_so_far = _text()
-    risks = _text()
-    promises = _text()
+    plan_so_far = text_field()
+    risks = text_field()
+    promises = text_field()
     travel_date = serializers.DateField()
 
     def validate_to_desk(self, value):
@@ -1317,8 +1194,8 @@ class CaseHandover(CaseAPIView):
         "person's consent to the transfer.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
-        data = _valid(HandoverInput, request)
+        case = access.case_to_change(request, id)
+        data = validated_data(HandoverInput, request)
         handover = actions.hand_over_case(case, actor=request.user, **data)
         return Response(HandoverOutput(handover).data, status=status.HTTP_201_CREATED)
 
@@ -1374,7 +1251,7 @@ class HandoverAccept(CaseAPIView):
     )
     def post(self, request, id):
         handover = access.get_handover_for_user(request.user, id, write=True)
-        data = _valid(AcceptInput, request)
+        data = validated_data(AcceptInput, request)
         caseworker = desk_staff(handover.to_desk).filter(public_id=data["caseworker"]).first()
         if caseworker is None:
             raise serializers.ValidationError(
@@ -1396,7 +1273,7 @@ class HandoverReturn(CaseAPIView):
     )
     def post(self, request, id):
         handover = access.get_handover_for_user(request.user, id, write=True)
-        data = _valid(ReturnInput, request)
+        data = validated_data(ReturnInput, request)
         actions.return_handover(handover, actor=request.user, reason=data["reason"])
         # Sent back, the case is no longer the receiving desk's to read: answer with what
         # they decided, not with a fresh read through the access policy.

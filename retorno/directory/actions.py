@@ -876,7 +876,7 @@ def set_location_active(location: Location, *, actor, active: bool) -> Location:
 @transaction.atomic
 def import_directory(*, actor, country: str, dataset, file_name: str = "") -> dict:
     """Create or update every organisation, programme, location and service of a checked
-    dataset (exchange.read_*); entries of the directory that the file does not mention stay as
+    dataset (reading.read_file); entries of the directory that the file does not mention stay as
     they are. Returns the counts, also recorded in the audit event."""
     _require_country(actor, country)
     if dataset.country != country:
