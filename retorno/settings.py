@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "retorno.accounts",
     "retorno.audit",
     "retorno.lib",
+    "retorno.programmes",
     "retorno.cases",
     "retorno.directory",
     "retorno.plans",

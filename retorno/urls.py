@@ -13,6 +13,7 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("accounts/", include("allauth.urls")),
     path("", include("retorno.accounts.urls")),
+    path("", include("retorno.programmes.urls")),
     path("", include("retorno.cases.urls")),
     path("", include("retorno.directory.urls")),
     path("", include("retorno.plans.urls")),

@@ -23,7 +23,6 @@ from retorno.cases.models import (
     Case,
     CaseEvent,
     Consent,
-    Cycle,
     Document,
     Handover,
     HouseholdMember,
@@ -41,6 +40,8 @@ from retorno.cases.models import (
     WorkExperience,
 )
 from retorno.lib.errors import ActionError
+from retorno.programmes.models import Cycle
+from retorno.programmes.queries import current_cycle
 
 # Helpers
 
@@ -97,26 +98,6 @@ def _bump(obj, expected_version: int | None, conflict_message) -> None:
 
 def _touch_case(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
-
-
-# Programmes and cycles
-
-
-def current_cycle(desk: Organisation, *, on: datetime.date | None = None) -> Cycle:
-    """The cycle a desk is taking part in today (the latest one that has started)."""
-    on = on or timezone.localdate()
-    cycle = (
-        Cycle.objects.filter(desks=desk, starts_on__lte=on, programme__is_active=True)
-        .order_by("-starts_on")
-        .first()
-    )
-    if cycle is None:
-        raise ActionError(
-            _("%(desk)s takes part in no programme cycle yet. Ask an administrator to add it.")
-            % {"desk": desk.local_name},
-            code="no_cycle",
-        )
-    return cycle
 
 
 # Persons

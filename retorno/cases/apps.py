@@ -32,10 +32,6 @@ class CasesConfig(AppConfig):
         register(
             Section(_("Import"), "cases:import", Capability.MANAGE_CASES), before="audit:events"
         )
-        register(
-            Section(_("Programmes"), "cases:programmes", Capability.MANAGE_ORGANISATIONS),
-            before="accounts:organisations",
-        )
         verbs.register(VERBS)
         register_badge("handovers", _handovers_waiting)
 
@@ -82,8 +78,5 @@ VERBS = {
     "case.handed_over": _("Case handed over"),
     "case.handover_accepted": _("Handover accepted"),
     "case.handover_returned": _("Handover sent back"),
-    "programme.created": _("Programme created"),
-    "cycle.created": _("Cycle created"),
-    "cycle.updated": _("Cycle changed"),
     "duplicates.reported": _("Duplicate report produced"),
 }

@@ -13,7 +13,6 @@ from retorno.accounts.models import Organisation, User
 from retorno.cases.models import (
     ClosedReason,
     Consent,
-    Cycle,
     Document,
     EducationLevel,
     HouseholdMember,
@@ -22,12 +21,12 @@ from retorno.cases.models import (
     NeedsAssessment,
     Phase,
     Priority,
-    Programme,
     Sex,
     Vulnerability,
     WorkExperience,
 )
 from retorno.lib import validation
+from retorno.programmes.models import Cycle, Programme
 
 STAFF = {"autocomplete": "off", "spellcheck": "false"}
 PROGRAMME_COUNTRIES = ["BO", "BR", "CL", "CO", "EC", "PY", "PE", "UY", "IT", "ES", "PT"]

@@ -185,7 +185,7 @@ def ensure_programme(organisations: dict[str, Organisation]):
     """The demo programme and its current cycle, with every desk taking part."""
     import datetime
 
-    from retorno.cases.models import Cycle, Programme
+    from retorno.programmes.models import Cycle, Programme
 
     programme, _ = Programme.objects.get_or_create(
         code="RETORNO",
