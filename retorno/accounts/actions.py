@@ -85,18 +85,6 @@ def update_organisation(
     return organisation
 
 
-@transaction.atomic
-def set_organisation_active(organisation: Organisation, *, actor, active: bool) -> Organisation:
-    _require(actor, Capability.MANAGE_ORGANISATIONS)
-    if organisation.is_active == active:
-        return organisation
-    organisation.is_active = active
-    organisation.save(update_fields=["is_active", "updated_at"])
-    verb = "organisation.reactivated" if active else "organisation.deactivated"
-    record(verb, actor=actor, target=organisation)
-    return organisation
-
-
 # Users and memberships
 
 

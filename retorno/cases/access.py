@@ -85,14 +85,6 @@ def case_summaries_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(full | summary)
 
 
-def access_level(user, case: Case) -> str | None:
-    if cases_visible_to(user).filter(pk=case.pk).exists():
-        return FULL
-    if case_summaries_visible_to(user).filter(pk=case.pk).exists():
-        return SUMMARY
-    return None
-
-
 def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = False) -> Case:
     """The case, or 404. With summary=True a read-only summary view is enough; `case.access`
     then says which the user has. Writing needs full access and a role that works on cases."""
@@ -113,11 +105,6 @@ def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = F
 
 
 CASE_RELATED = ("person", "owning_desk", "origin_desk", "cycle__programme")
-
-
-def require_coordinator(user) -> None:
-    if not user.can(Capability.MANAGE_CASES):
-        raise PermissionDenied
 
 
 # Persons: visible through a case the user works on, as the returnee or a household member.

@@ -89,13 +89,6 @@ def _audit(verb, *, actor, case=None, person=None, target=None, **kwargs):
     )
 
 
-def _bump(obj, expected_version: int | None, conflict_message) -> None:
-    """Optimistic locking: refuse a save based on an out-of-date version."""
-    if expected_version is not None and obj.version != expected_version:
-        raise ActionError(conflict_message, code="conflict")
-    obj.version = F("version") + 1
-
-
 def _touch_case(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
 
@@ -242,22 +235,6 @@ def add_identity_document(person: Person, *, actor, **document) -> IdentityDocum
 
 
 @transaction.atomic
-def remove_identity_document(document: IdentityDocument, *, actor) -> None:
-    _require(actor, Capability.WORK_CASES)
-    person = document.person
-    masked, kind = document.masked, document.type
-    document.delete()
-    _refresh_match_keys(person)
-    _audit(
-        "person.document_removed",
-        actor=actor,
-        person=person,
-        target=person,
-        detail={"type": kind, "number": masked},
-    )
-
-
-@transaction.atomic
 def add_work_experience(person: Person, *, actor, **fields) -> WorkExperience:
     _require(actor, Capability.WORK_CASES)
     if not (fields.get("employer_or_sector") or "").strip():
@@ -265,14 +242,6 @@ def add_work_experience(person: Person, *, actor, **fields) -> WorkExperience:
     experience = WorkExperience.objects.create(person=person, **fields)
     _audit("person.work_added", actor=actor, person=person, target=person)
     return experience
-
-
-@transaction.atomic
-def remove_work_experience(experience: WorkExperience, *, actor) -> None:
-    _require(actor, Capability.WORK_CASES)
-    person = experience.person
-    experience.delete()
-    _audit("person.work_removed", actor=actor, person=person, target=person)
 
 
 # Cases
@@ -322,13 +291,6 @@ def register_returnee(
     return _open_case(
         new_person, actor=actor, desk=desk, phase=phase, priority=priority, cycle=cycle
     )
-
-
-@transaction.atomic
-def open_case(person: Person, *, actor, phase: str | None = None, priority: str = "normal") -> Case:
-    """A new journey for a person already known (someone who comes back a second time)."""
-    _require(actor, Capability.WORK_CASES)
-    return _open_case(person, actor=actor, desk=actor.organisation, phase=phase, priority=priority)
 
 
 def _open_case(person, *, actor, desk, phase, priority, cycle=None, audit=True) -> Case:
@@ -659,19 +621,6 @@ def record_vulnerability(
 
 
 @transaction.atomic
-def mark_sensitive(case: Case, *, actor, reason: str) -> Case:
-    _require_owner(actor, case)
-    if case.sensitive:
-        return case
-    case.sensitive = True
-    case.version += 1
-    case.save(update_fields=["sensitive", "updated_at", "version"])
-    _audit("case.marked_sensitive", actor=actor, case=case, detail={"reason": reason})
-    event(case, "marked_sensitive", actor=actor)
-    return case
-
-
-@transaction.atomic
 def remove_sensitive_flag(case: Case, *, actor, reason: str) -> Case:
     _require_owner(actor, case)
     _require(actor, Capability.MANAGE_CASES)
@@ -952,21 +901,6 @@ def complete_task(task: Task, *, actor) -> Task:
     _touch_case(task.case)
     _audit("task.completed", actor=actor, case=task.case, detail={"task": str(task.public_id)})
     event(task.case, "task_completed", actor=actor, title=task.title)
-    return task
-
-
-@transaction.atomic
-def reopen_task(task: Task, *, actor) -> Task:
-    _require_owner(actor, task.case)
-    _require_open(task.case)
-    if task.status == Task.Status.OPEN:
-        return task
-    task.status = Task.Status.OPEN
-    task.completed_at = None
-    task.completed_by = None
-    task.save(update_fields=["status", "completed_at", "completed_by"])
-    _audit("task.reopened", actor=actor, case=task.case, detail={"task": str(task.public_id)})
-    event(task.case, "task_reopened", actor=actor, title=task.title)
     return task
 
 

@@ -449,11 +449,3 @@ def desk_duplicates(desk, *, persons=None):
     }
     matches = [m for m in matches if tuple(sorted((m.a, m.b))) not in ruled_out]
     return matches, by_key
-
-
-def person_reference(person) -> str:
-    """How a report names a person: the desk's own reference when imported, else the case."""
-    if person.desk_reference:
-        return person.desk_reference
-    first = person.cases.order_by("created_at").first()
-    return first.reference if first else str(person.public_id)

@@ -14,7 +14,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from retorno.accounts.models import Organisation
+from retorno.accounts import models as accounts
 from retorno.audit.events import diff, record
 from retorno.directory import access
 from retorno.directory.models import (
@@ -305,13 +305,14 @@ def _clean_retorno_organisation(value, *, country: str):
     if value in (None, ""):
         return None
     if isinstance(value, str):
-        value = Organisation.objects.filter(code=value.strip().upper()).first()
+        value = accounts.Organisation.objects.filter(code=value.strip().upper()).first()
         if value is None:
             raise ActionError(
                 _("No organisation on Retorno has this code."), field="retorno_organisation"
             )
     if (
-        value.kind not in (Organisation.Kind.PARTNER, Organisation.Kind.NATIONAL_DESK)
+        value.kind
+        not in (accounts.Organisation.Kind.PARTNER, accounts.Organisation.Kind.NATIONAL_DESK)
         or value.country.code != country
         or not value.is_active
     ):

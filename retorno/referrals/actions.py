@@ -359,14 +359,6 @@ def accept_referral(referral, *, actor, text: str = "") -> Referral:
     return change_status(referral, actor=actor, status=Referral.Status.ACCEPTED, text=text)
 
 
-def decline_referral(referral, *, actor, reason: str) -> Referral:
-    return change_status(referral, actor=actor, status=Referral.Status.DECLINED, text=reason)
-
-
-def start_referral(referral, *, actor, text: str = "") -> Referral:
-    return change_status(referral, actor=actor, status=Referral.Status.IN_PROGRESS, text=text)
-
-
 def complete_referral(referral, *, actor, text: str = "") -> Referral:
     return change_status(referral, actor=actor, status=Referral.Status.COMPLETED, text=text)
 

@@ -116,8 +116,3 @@ def _primary_action(case, user, is_owner, pending):
     if case.phase == Phase.FOLLOW_UP:
         return (_("Close case"), reverse("cases:close", args=[case.public_id]))
     return (_("Change phase"), reverse("cases:phase", args=[case.public_id]))
-
-
-def title_for(case: Case, page: str) -> str:
-    """Titles carry the reference, never a name (UX §3.6)."""
-    return _("%(page)s – Case %(reference)s") % {"page": page, "reference": case.reference}
