@@ -39,28 +39,17 @@ from retorno.cases.models import (
     VulnerabilityProfile,
     WorkExperience,
 )
+from retorno.cases.rules import (
+    audit_case,
+    require_capability,
+    require_case_open,
+    require_case_owner,
+)
 from retorno.lib.errors import ActionError
 from retorno.programmes.models import Cycle
 from retorno.programmes.queries import current_cycle
 
 # Helpers
-
-
-def _require(actor, capability: str) -> None:
-    if not actor.can(capability):
-        raise ActionError(_("Your role does not allow this."), code="forbidden")
-
-
-def _require_owner(actor, case: Case) -> None:
-    """Changing a case needs a role that works on cases, at the desk that owns it."""
-    _require(actor, Capability.WORK_CASES)
-    if actor.organisation is None or case.owning_desk_id != actor.organisation.pk:
-        raise ActionError(_("Only the desk that owns this case can change it."), code="forbidden")
-
-
-def _require_open(case: Case) -> None:
-    if case.phase == Phase.CLOSED:
-        raise ActionError(_("This case is closed. Reopen it first."), code="closed")
 
 
 def event(case: Case, event_kind: str, /, *, actor, journal_entry=None, **params) -> CaseEvent:
@@ -75,17 +64,6 @@ def event(case: Case, event_kind: str, /, *, actor, journal_entry=None, **params
             k: str(v) if not isinstance(v, int | bool | list) else v for k, v in params.items()
         },
         journal_entry=journal_entry,
-    )
-
-
-def _audit(verb, *, actor, case=None, person=None, target=None, **kwargs):
-    person = person or (case.person if case is not None else None)
-    return record(
-        verb,
-        actor=actor,
-        target=target or case or person,
-        person_id=person.public_id if person is not None else None,
-        **kwargs,
     )
 
 
@@ -192,7 +170,7 @@ def _add_identity_document(
 def update_person(
     person: Person, *, actor, expected_version: int | None = None, **fields
 ) -> Person:
-    _require(actor, Capability.WORK_CASES)
+    require_capability(actor, Capability.WORK_CASES)
     person = Person.objects.select_for_update().get(pk=person.pk)
     fields = {k: v for k, v in fields.items() if k in PERSON_FIELDS}
     if {"given_names", "first_surname", "second_surname"} & set(fields):
@@ -213,7 +191,7 @@ def update_person(
     person.version = F("version") + 1
     person.save(update_fields=[*changes, "search_name", "version", "updated_at"])
     _refresh_match_keys(person)
-    _audit("person.updated", actor=actor, person=person, target=person, changes=changes)
+    audit_case("person.updated", actor=actor, person=person, target=person, changes=changes)
     for case in Case.objects.filter(person=person):
         event(case, "person_updated", actor=actor, fields=sorted(changes))
     return person
@@ -221,10 +199,10 @@ def update_person(
 
 @transaction.atomic
 def add_identity_document(person: Person, *, actor, **document) -> IdentityDocument:
-    _require(actor, Capability.WORK_CASES)
+    require_capability(actor, Capability.WORK_CASES)
     doc = _add_identity_document(person, **document)
     _refresh_match_keys(person)
-    _audit(
+    audit_case(
         "person.document_added",
         actor=actor,
         person=person,
@@ -236,11 +214,11 @@ def add_identity_document(person: Person, *, actor, **document) -> IdentityDocum
 
 @transaction.atomic
 def add_work_experience(person: Person, *, actor, **fields) -> WorkExperience:
-    _require(actor, Capability.WORK_CASES)
+    require_capability(actor, Capability.WORK_CASES)
     if not (fields.get("employer_or_sector") or "").strip():
         raise ActionError(_("Enter the employer or the sector"), field="employer_or_sector")
     experience = WorkExperience.objects.create(person=person, **fields)
-    _audit("person.work_added", actor=actor, person=person, target=person)
+    audit_case("person.work_added", actor=actor, person=person, target=person)
     return experience
 
 
@@ -285,7 +263,7 @@ def register_returnee(
     cycle: Cycle | None = None,
 ) -> Case:
     """Register a person and open their case at the actor's desk, in one go."""
-    _require(actor, Capability.WORK_CASES)
+    require_capability(actor, Capability.WORK_CASES)
     desk = actor.organisation
     new_person = _create_person(fields=person, documents=documents)
     return _open_case(
@@ -310,7 +288,7 @@ def _open_case(person, *, actor, desk, phase, priority, cycle=None, audit=True) 
     if actor.role == Role.CASEWORKER:
         Assignment.objects.create(case=case, user=actor, assigned_by=actor)
     if audit:
-        _audit(
+        audit_case(
             "case.opened",
             actor=actor,
             case=case,
@@ -330,8 +308,8 @@ def add_household_member(
     existing: Person | None = None,
     returning: bool = True,
 ) -> HouseholdMember:
-    _require_owner(actor, case)
-    _require_open(case)
+    require_case_owner(actor, case)
+    require_case_open(case)
     if existing is None:
         existing = _create_person(fields=person or {})
     elif existing.pk == case.person_id or case.household.filter(person=existing).exists():
@@ -340,7 +318,7 @@ def add_household_member(
         case=case, person=existing, relationship=relationship, returning=returning
     )
     _touch_case(case)
-    _audit(
+    audit_case(
         "case.household_added",
         actor=actor,
         case=case,
@@ -353,17 +331,19 @@ def add_household_member(
 @transaction.atomic
 def remove_household_member(member: HouseholdMember, *, actor) -> None:
     case = member.case
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     name, relationship = member.person.full_name, member.relationship
     member.delete()
     _touch_case(case)
-    _audit("case.household_removed", actor=actor, case=case, detail={"relationship": relationship})
+    audit_case(
+        "case.household_removed", actor=actor, case=case, detail={"relationship": relationship}
+    )
     event(case, "household_removed", actor=actor, relationship=relationship, name=name)
 
 
 @transaction.atomic
 def assign_caseworker(case: Case, *, actor, user) -> Assignment:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     if not (actor.can(Capability.MANAGE_CASES) or actor.pk == user.pk):
         raise ActionError(_("Only a coordinator assigns cases to others."), code="forbidden")
     works_here = Membership.objects.filter(
@@ -384,7 +364,7 @@ def assign_caseworker(case: Case, *, actor, user) -> Assignment:
     )
     if created:
         _touch_case(case)
-        _audit("case.assigned", actor=actor, case=case, detail={"caseworker": user.username})
+        audit_case("case.assigned", actor=actor, case=case, detail={"caseworker": user.username})
         event(case, "assigned", actor=actor, caseworker=user.get_full_name() or user.username)
         _notify_assigned(case, user, actor=actor)
     return assignment
@@ -392,18 +372,18 @@ def assign_caseworker(case: Case, *, actor, user) -> Assignment:
 
 @transaction.atomic
 def unassign_caseworker(case: Case, *, actor, user) -> None:
-    _require_owner(actor, case)
-    _require(actor, Capability.MANAGE_CASES)
+    require_case_owner(actor, case)
+    require_capability(actor, Capability.MANAGE_CASES)
     deleted, _count = Assignment.objects.filter(case=case, user=user).delete()
     if deleted:
         _touch_case(case)
-        _audit("case.unassigned", actor=actor, case=case, detail={"caseworker": user.username})
+        audit_case("case.unassigned", actor=actor, case=case, detail={"caseworker": user.username})
         event(case, "unassigned", actor=actor, caseworker=user.get_full_name() or user.username)
 
 
 @transaction.atomic
 def set_priority(case: Case, *, actor, priority: str) -> Case:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     if priority not in Priority.values:
         raise ActionError(_("Choose the priority"), field="priority")
     if case.priority == priority:
@@ -412,7 +392,7 @@ def set_priority(case: Case, *, actor, priority: str) -> Case:
     case.priority = priority
     case.version += 1
     case.save(update_fields=["priority", "updated_at", "version"])
-    _audit("case.priority_changed", actor=actor, case=case, changes=changes)
+    audit_case("case.priority_changed", actor=actor, case=case, changes=changes)
     event(case, "priority_changed", actor=actor, priority=priority)
     return case
 
@@ -492,7 +472,7 @@ def _check_version(case: Case, expected_version: int | None) -> None:
 def change_phase(
     case: Case, *, actor, to: str, note: str = "", expected_version: int | None = None
 ) -> Case:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     case = Case.objects.select_for_update(of=("self",)).select_related("person").get(pk=case.pk)
     _check_version(case, expected_version)
     problem = phase_problem(case, to)
@@ -503,7 +483,7 @@ def change_phase(
     case.phase_changed_at = timezone.now()
     case.version += 1
     case.save(update_fields=["phase", "phase_changed_at", "updated_at", "version"])
-    _audit("case.phase_changed", actor=actor, case=case, changes=changes, detail={"note": note})
+    audit_case("case.phase_changed", actor=actor, case=case, changes=changes, detail={"note": note})
     event(case, "phase_changed", actor=actor, phase=to, previous=changes["phase"][0], note=note)
     return case
 
@@ -518,7 +498,7 @@ def close_case(
     cancel_open_tasks: bool = False,
     expected_version: int | None = None,
 ) -> Case:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.phase != Phase.CLOSED:
         _check_version(case, expected_version)
@@ -542,7 +522,7 @@ def close_case(
     case.phase_changed_at = timezone.now()
     case.version += 1
     case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at", "version"])
-    _audit(
+    audit_case(
         "case.closed",
         actor=actor,
         case=case,
@@ -555,8 +535,8 @@ def close_case(
 
 @transaction.atomic
 def reopen_case(case: Case, *, actor, note: str = "") -> Case:
-    _require_owner(actor, case)
-    _require(actor, Capability.MANAGE_CASES)
+    require_case_owner(actor, case)
+    require_capability(actor, Capability.MANAGE_CASES)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.phase != Phase.CLOSED:
         raise ActionError(_("This case is open."), code="already_done")
@@ -569,7 +549,7 @@ def reopen_case(case: Case, *, actor, note: str = "") -> Case:
     case.phase_changed_at = timezone.now()
     case.version += 1
     case.save(update_fields=["phase", "closed_reason", "phase_changed_at", "updated_at", "version"])
-    _audit(
+    audit_case(
         "case.reopened",
         actor=actor,
         case=case,
@@ -593,7 +573,7 @@ def record_vulnerability(
 ) -> Case:
     """A new profile; GBV or trafficking marks the case sensitive. Only a coordinator can
     remove the flag later (remove_sensitive_flag), so it never silently goes away."""
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     case = Case.objects.select_for_update().get(pk=case.pk)
     _check_version(case, expected_version)
     categories = sorted(set(categories))
@@ -609,7 +589,7 @@ def record_vulnerability(
         fields.append("sensitive")
     case.version += 1
     case.save(update_fields=[*fields, "version"])
-    _audit(
+    audit_case(
         "case.vulnerability_recorded",
         actor=actor,
         case=case,
@@ -622,8 +602,8 @@ def record_vulnerability(
 
 @transaction.atomic
 def remove_sensitive_flag(case: Case, *, actor, reason: str) -> Case:
-    _require_owner(actor, case)
-    _require(actor, Capability.MANAGE_CASES)
+    require_case_owner(actor, case)
+    require_capability(actor, Capability.MANAGE_CASES)
     if not reason.strip():
         raise ActionError(_("Enter the reason for removing the flag"), field="reason")
     if not case.sensitive:
@@ -631,7 +611,7 @@ def remove_sensitive_flag(case: Case, *, actor, reason: str) -> Case:
     case.sensitive = False
     case.version += 1
     case.save(update_fields=["sensitive", "updated_at", "version"])
-    _audit("case.sensitive_removed", actor=actor, case=case, detail={"reason": reason})
+    audit_case("case.sensitive_removed", actor=actor, case=case, detail={"reason": reason})
     event(case, "sensitive_removed", actor=actor, reason=reason)
     return case
 
@@ -640,13 +620,13 @@ def remove_sensitive_flag(case: Case, *, actor, reason: str) -> Case:
 def record_assessment(
     case: Case, *, actor, assessed_on, summary: str = "", **scores
 ) -> NeedsAssessment:
-    _require_owner(actor, case)
-    _require_open(case)
+    require_case_owner(actor, case)
+    require_case_open(case)
     assessment = NeedsAssessment.objects.create(
         case=case, assessed_on=assessed_on, summary=summary, assessed_by=actor, **scores
     )
     _touch_case(case)
-    _audit("case.assessment_recorded", actor=actor, case=case, detail=scores)
+    audit_case("case.assessment_recorded", actor=actor, case=case, detail=scores)
     event(case, "assessment_recorded", actor=actor)
     return assessment
 
@@ -667,7 +647,7 @@ def record_consent(
     partner: Organisation | None = None,
     document: Document | None = None,
 ) -> Consent:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     if purpose == Consent.Purpose.PARTNER_SHARING and partner is None:
         raise ActionError(_("Choose the partner organisation"), field="partner")
     if purpose != Consent.Purpose.PARTNER_SHARING:
@@ -689,7 +669,7 @@ def record_consent(
     )
     _sync_transfer_consent(case)
     _touch_case(case)
-    _audit(
+    audit_case(
         "consent.recorded",
         actor=actor,
         case=case,
@@ -714,7 +694,7 @@ def record_consent(
 def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
     """Withdrawal takes effect at once. Returns what stopped, as sentences for the page."""
     case = consent.case
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ActionError(_("This consent was already withdrawn."), code="already_done")
@@ -741,7 +721,7 @@ def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
 
     for effect in hooks.run_consent_withdrawn(consent, actor=actor):
         stopped.append(effect)
-    _audit(
+    audit_case(
         "consent.withdrawn",
         actor=actor,
         case=case,
@@ -772,7 +752,7 @@ def add_journal_entry(
     participants: str = "",
     confidential: bool = False,
 ) -> JournalEntry:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     if not summary.strip():
         raise ActionError(_("Enter a summary"), field="summary")
     if occurred_on > timezone.localdate():
@@ -789,7 +769,7 @@ def add_journal_entry(
         author_desk=actor.organisation,
     )
     _touch_case(case)
-    _audit(
+    audit_case(
         "journal.added",
         actor=actor,
         case=case,
@@ -804,7 +784,7 @@ def add_journal_entry(
 def amend_journal_entry(entry: JournalEntry, *, actor, summary: str, reason: str) -> JournalEntry:
     """A correction is a new entry pointing at the original, which stays readable."""
     case = entry.case
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     if hasattr(entry, "amendment"):
         raise ActionError(_("This entry was already corrected. Correct the latest version."))
     if entry.author_id != actor.pk and not actor.can(Capability.MANAGE_CASES):
@@ -828,7 +808,7 @@ def amend_journal_entry(entry: JournalEntry, *, actor, summary: str, reason: str
         amends=entry,
         amendment_reason=reason.strip(),
     )
-    _audit(
+    audit_case(
         "journal.amended",
         actor=actor,
         case=case,
@@ -847,8 +827,8 @@ def amend_journal_entry(entry: JournalEntry, *, actor, summary: str, reason: str
 
 @transaction.atomic
 def create_task(case: Case, *, actor, title: str, assignee, due_on, notes: str = "") -> Task:
-    _require_owner(actor, case)
-    _require_open(case)
+    require_case_owner(actor, case)
+    require_case_open(case)
     if not title.strip():
         raise ActionError(_("Say what is to be done"), field="title")
     if (
@@ -871,7 +851,7 @@ def create_task(case: Case, *, actor, title: str, assignee, due_on, notes: str =
         created_by=actor,
     )
     _touch_case(case)
-    _audit(
+    audit_case(
         "task.created",
         actor=actor,
         case=case,
@@ -890,7 +870,7 @@ def create_task(case: Case, *, actor, title: str, assignee, due_on, notes: str =
 
 @transaction.atomic
 def complete_task(task: Task, *, actor) -> Task:
-    _require_owner(actor, task.case)
+    require_case_owner(actor, task.case)
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.status != Task.Status.OPEN:
         raise ActionError(_("This task is already done."), code="already_done")
@@ -899,7 +879,7 @@ def complete_task(task: Task, *, actor) -> Task:
     task.completed_by = actor
     task.save(update_fields=["status", "completed_at", "completed_by"])
     _touch_case(task.case)
-    _audit("task.completed", actor=actor, case=task.case, detail={"task": str(task.public_id)})
+    audit_case("task.completed", actor=actor, case=task.case, detail={"task": str(task.public_id)})
     event(task.case, "task_completed", actor=actor, title=task.title)
     return task
 
@@ -937,7 +917,7 @@ def sniff_document_type(head: bytes) -> str | None:
 
 @transaction.atomic
 def upload_document(case: Case, *, actor, uploaded_file, kind: str, title: str) -> Document:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     if uploaded_file.size > MAX_DOCUMENT_BYTES:
         raise ActionError(_("The file must be smaller than 10 MB"), field="file")
     if uploaded_file.size == 0:
@@ -967,7 +947,7 @@ def upload_document(case: Case, *, actor, uploaded_file, kind: str, title: str) 
     document.file.save(document.public_id.hex, uploaded_file, save=False)
     document.save()
     _touch_case(case)
-    _audit(
+    audit_case(
         "document.uploaded",
         actor=actor,
         case=case,
@@ -978,7 +958,7 @@ def upload_document(case: Case, *, actor, uploaded_file, kind: str, title: str) 
 
 
 def record_document_download(document: Document, *, actor) -> None:
-    _audit(
+    audit_case(
         "document.downloaded",
         actor=actor,
         case=document.case,
@@ -988,11 +968,11 @@ def record_document_download(document: Document, *, actor) -> None:
 
 def record_case_view(case: Case, *, actor, page: str) -> None:
     """Every read of a person's record is an audit event."""
-    _audit("case.viewed", actor=actor, case=case, detail={"page": page})
+    audit_case("case.viewed", actor=actor, case=case, detail={"page": page})
 
 
 def record_person_view(person: Person, *, actor, page: str) -> None:
-    _audit("person.viewed", actor=actor, person=person, target=person, detail={"page": page})
+    audit_case("person.viewed", actor=actor, person=person, target=person, detail={"page": page})
 
 
 # Handover
@@ -1045,7 +1025,7 @@ def hand_over_case(
     risks: str = "",
     promises: str = "",
 ) -> Handover:
-    _require_owner(actor, case)
+    require_case_owner(actor, case)
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("person", "owning_desk")
@@ -1101,7 +1081,7 @@ def hand_over_case(
             "version",
         ]
     )
-    _audit(
+    audit_case(
         "case.handed_over",
         actor=actor,
         case=case,
@@ -1165,7 +1145,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
         .get(pk=handover.pk)
     )
     case = handover.case
-    _require(actor, Capability.MANAGE_CASES)
+    require_capability(actor, Capability.MANAGE_CASES)
     if actor.organisation is None or handover.to_desk_id != actor.organisation.pk:
         raise ActionError(_("Only the receiving desk's coordinators decide."), code="forbidden")
     if handover.status != Handover.Status.PENDING:
@@ -1198,7 +1178,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
     case.phase_changed_at = handover.decided_at
     case.version += 1
     case.save(update_fields=["owning_desk", "phase", "phase_changed_at", "updated_at", "version"])
-    _audit(
+    audit_case(
         "case.handover_accepted",
         actor=actor,
         case=case,
@@ -1225,7 +1205,7 @@ def return_handover(handover: Handover, *, actor, reason: str) -> Case:
     handover = (
         Handover.objects.select_for_update(of=("self",)).select_related("case").get(pk=handover.pk)
     )
-    _require(actor, Capability.MANAGE_CASES)
+    require_capability(actor, Capability.MANAGE_CASES)
     if actor.organisation is None or handover.to_desk_id != actor.organisation.pk:
         raise ActionError(_("Only the receiving desk's coordinators decide."), code="forbidden")
     if handover.status != Handover.Status.PENDING:
@@ -1253,7 +1233,7 @@ def _return_handover(handover: Handover, *, actor, reason: str) -> Case:
     case.save(
         update_fields=["phase", "phase_changed_at", "handed_over_at", "updated_at", "version"]
     )
-    _audit(
+    audit_case(
         "case.handover_returned",
         actor=actor,
         case=case,
@@ -1272,7 +1252,7 @@ def merge_persons(survivor: Person, duplicate: Person, *, actor) -> Person:
     """Merge two records of the same person. The duplicate's cases, household links, documents
     and work history move to the survivor; its details fill the survivor's empty fields; the
     duplicate stays, marked as merged, so nothing is lost."""
-    _require(actor, Capability.MANAGE_CASES)
+    require_capability(actor, Capability.MANAGE_CASES)
     if survivor.pk == duplicate.pk:
         raise ActionError(_("Choose two different records."))
     if duplicate.merged_into_id or survivor.merged_into_id:
@@ -1311,7 +1291,7 @@ def merge_persons(survivor: Person, duplicate: Person, *, actor) -> Person:
     duplicate.save(update_fields=["merged_into", "updated_at"])
     MatchKey.objects.filter(person=duplicate).delete()
     _refresh_match_keys(survivor)
-    _audit(
+    audit_case(
         "person.merged",
         actor=actor,
         person=survivor,
@@ -1326,13 +1306,13 @@ def merge_persons(survivor: Person, duplicate: Person, *, actor) -> Person:
 
 @transaction.atomic
 def mark_not_duplicate(a: Person, b: Person, *, actor) -> None:
-    _require(actor, Capability.MANAGE_CASES)
+    require_capability(actor, Capability.MANAGE_CASES)
     first, second = sorted((a, b), key=lambda p: p.pk)
     _obj, created = NotDuplicate.objects.get_or_create(
         person_a=first, person_b=second, defaults={"decided_by": actor}
     )
     if created:
-        _audit(
+        audit_case(
             "person.not_duplicate",
             actor=actor,
             person=first,
@@ -1361,7 +1341,7 @@ def iter_import_persons(*, actor, desk: Organisation, rows, file_name: str = "")
     """The import as a generator that yields how many rows are done after each batch, so a
     page can show progress while the one transaction runs. Nothing is saved unless it runs
     to the end."""
-    _require(actor, Capability.MANAGE_CASES)
+    require_capability(actor, Capability.MANAGE_CASES)
     if actor.organisation is None or actor.organisation.pk != desk.pk:
         raise ActionError(_("You can only import into your own desk."), code="forbidden")
     rows = list(rows)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
 from retorno.cases import hooks
-from retorno.cases.actions import _audit, _require_open, _require_owner, consent_in_force, event
+from retorno.cases.actions import consent_in_force, event
 from retorno.cases.models import Consent
+from retorno.cases.rules import audit_case, require_case_open, require_case_owner
 from retorno.lib.errors import ActionError
 from retorno.referrals import access, sharing
 from retorno.referrals.models import Referral, ReferralCounter, ReferralUpdate
@@ -105,8 +106,8 @@ def refer(
     shared_fields: list[str],
     plan_action=None,
 ) -> Referral:
-    _require_owner(actor, case)
-    _require_open(case)
+    require_case_owner(actor, case)
+    require_case_open(case)
     if not need.strip():
         raise ActionError(_("Say what the person needs from this service"), field="need")
     unknown = set(shared_fields) - set(sharing.BY_CODE)
@@ -166,7 +167,7 @@ def refer(
         text="",
     )
     sensitive = [c for c in ordered if sharing.BY_CODE[c].sensitive]
-    _audit(
+    audit_case(
         "referral.sent",
         actor=actor,
         case=case,
@@ -326,7 +327,7 @@ def _move(
         text=text.strip(),
         on_behalf=not referral.on_retorno,
     )
-    _audit(
+    audit_case(
         f"referral.{status}",
         actor=actor,
         case=referral.case,
@@ -381,7 +382,7 @@ def add_update(referral: Referral, *, actor, text: str) -> ReferralUpdate:
         text=text.strip(),
     )
     Referral.objects.filter(pk=referral.pk).update(updated_at=timezone.now())
-    _audit(
+    audit_case(
         "referral.updated", actor=actor, case=referral.case, detail={"referral": referral.reference}
     )
     event(referral.case, "referral_note", actor=actor, reference=referral.reference)
@@ -397,13 +398,13 @@ def record_view(referral: Referral, *, actor) -> None:
         Referral.objects.filter(pk=referral.pk, opened_at__isnull=True).update(
             opened_at=referral.opened_at
         )
-    _audit(
+    audit_case(
         "referral.viewed", actor=actor, case=referral.case, detail={"referral": referral.reference}
     )
 
 
 def record_letter(referral: Referral, *, actor, language: str) -> None:
-    _audit(
+    audit_case(
         "referral.letter_printed",
         actor=actor,
         case=referral.case,
@@ -444,7 +445,7 @@ def close_referrals_without_consent(consent, *, actor) -> list[str]:
             service=referral.service.name,
             status=Referral.Status.NOT_DELIVERED,
         )
-        _audit(
+        audit_case(
             "referral.not_delivered",
             actor=actor,
             case=consent.case,

@@ -210,3 +210,21 @@ def test_it_names_a_cycle():
         "cycle between retorno.lib.a, retorno.lib.b: "
         "a.py:1 -> retorno.lib.b; b.py:9 -> retorno.lib.a"
     ]
+
+
+def private_imports(path: Path, module: str) -> list[str]:
+    """`from retorno.<other app>... import _name`: a private name used outside its app."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("retorno."):
+            if part_of(node.module) == part_of(module):
+                continue
+            for alias in node.names:
+                if alias.name.startswith("_"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {alias.name}")
+    return found
+
+
+def test_no_module_imports_another_apps_private_name():
+    found = [f for path, module in source_files() for f in private_imports(path, module)]
+    assert not found, "\n".join(found)

@@ -1,6 +1,6 @@
 from django import template
 
-from retorno.cases import matching
+from retorno.cases import display, matching
 
 register = template.Library()
 
@@ -34,22 +34,5 @@ def due_phrase(due, today):
     }
 
 
-@register.filter
-def phone(e164):
-    """+51987654321 -> +51 987 654 321"""
-    if not e164:
-        return ""
-    from retorno.lib.validation import format_phone
-
-    try:
-        return format_phone(e164)
-    except Exception:
-        return e164
-
-
-@register.filter
-def languages(codes):
-    from retorno.cases.forms import LANGUAGES
-
-    names = dict(LANGUAGES)
-    return ", ".join(str(names.get(code, code)) for code in codes or [])
+register.filter("phone", display.phone)
+register.filter("languages", display.languages)

@@ -14,7 +14,6 @@ from retorno.cases import access, actions
 from retorno.cases.forms import AcceptHandoverForm, HandoverForm, ReasonForm
 from retorno.cases.models import Consent, Handover, HouseholdMember, Phase
 from retorno.cases.views.common import case_context
-from retorno.cases.views.record import _owned
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 
@@ -39,7 +38,7 @@ def _drop_draft(request, case) -> None:
 
 @capability_required(Capability.WORK_CASES)
 def handover_start(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     problem = actions.handover_problem(case)
     if problem is not None and problem.code == "already_done":
         messages.info(request, problem.message)
@@ -77,7 +76,7 @@ def handover_start(request, case_id):
 @capability_required(Capability.WORK_CASES)
 def handover_check(request, case_id):
     """Check the handover before you send it (MoJ confirm-an-action)."""
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     if case.phase == Phase.HANDED_OVER:
         handover = access.of_case(case, Handover).filter(status=Handover.Status.PENDING).first()
         messages.info(

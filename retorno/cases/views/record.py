@@ -2,7 +2,6 @@
 closing, assignment and the timeline."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -35,15 +34,6 @@ from retorno.cases.timeline import describe_events
 from retorno.cases.views.common import case_context
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
-
-
-def _owned(request, case_id):
-    """A case the user may change: full access, at the owning desk. A case the user may only
-    read the summary of is a 403; one the user may not see at all, a 404."""
-    case = access.get_case_for_user(request.user, case_id, summary=True)
-    if case.access != access.FULL or case.owning_desk_id != request.user.organisation.pk:
-        raise PermissionDenied
-    return case
 
 
 def _conflict(request, case, form, template, **extra):
@@ -127,7 +117,7 @@ def _phase_choices(case, *, consents=None):
 
 @capability_required(Capability.WORK_CASES)
 def person_edit(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     person = case.person
     form = PersonDetailsForm(
         request.POST or None, initial=PersonDetailsForm.initial_for(person), desk=case.owning_desk
@@ -160,7 +150,7 @@ def person_edit(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def document_number_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = IdentityDocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,7 +174,7 @@ def document_number_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def work_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = WorkExperienceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.add_work_experience(case.person, actor=request.user, **form.cleaned_data)
@@ -205,7 +195,7 @@ def household(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def household_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = HouseholdMemberForm(request.POST or None, initial={"returning": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +218,7 @@ def household_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def household_remove(request, case_id, member_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     member = (
         access.of_case(case, HouseholdMember)
         .filter(public_id=member_id)
@@ -250,7 +240,7 @@ def household_remove(request, case_id, member_id):
 
 @capability_required(Capability.WORK_CASES)
 def vulnerability(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = VulnerabilityForm(
         request.POST or None,
         initial={"categories": case.vulnerability_codes, "version": case.version},
@@ -293,7 +283,7 @@ def vulnerability(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def assessment_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,7 +308,7 @@ def assessment_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def phase(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     choices = [(p, label) for p, label, problem in _phase_choices(case) if not problem]
     blocked = [(label, problem) for p, label, problem in _phase_choices(case) if problem]
     form = PhaseForm(request.POST or None, choices=choices, initial={"version": case.version})
@@ -349,7 +339,7 @@ def phase(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def close(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     if case.phase == Phase.CLOSED:
         messages.info(request, _("This case is already closed."))
         return redirect("cases:case", case_id=case.public_id)
@@ -381,7 +371,7 @@ def close(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def reopen(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     if request.method != "POST":
         return redirect("cases:case", case_id=case.public_id)
     try:
@@ -395,7 +385,7 @@ def reopen(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def assign(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = AssignForm(request.POST or None, desk=case.owning_desk)
     if not request.user.can(Capability.MANAGE_CASES):
         # A caseworker may only take a case on themselves.
@@ -434,7 +424,7 @@ def assign(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def sensitive_remove(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
