@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from retorno.accounts.access import can_manage_user
 from retorno.accounts.middleware import needs_two_factor_setup
 from retorno.accounts.models import ApiToken, Membership, Organisation, User, hash_token
 from retorno.accounts.roles import ROLES_A_COORDINATOR_MAY_GRANT, Capability, role_can
@@ -146,6 +147,7 @@ def invite_user(
 
 
 def _send_invitation(user: User, membership: Membership, actor) -> None:
+    # Import here: cycle (allauth's account utils load our adapter, which imports this module).
     from allauth.account.utils import user_pk_to_url_str
 
     key = default_token_generator.make_token(user)
@@ -192,7 +194,6 @@ def add_membership(user: User, *, actor, organisation: Organisation, role: str) 
 def deactivate_membership(membership: Membership, *, actor, reason: str = "") -> Membership:
     """End one role. When it was the person's last, the account is deactivated too, so they can
     no longer sign in; their API tokens for this role stop working at once."""
-    from retorno.accounts.access import can_manage_user
 
     if not can_manage_user(actor, membership.user) or (
         not actor.can(Capability.MANAGE_ALL_USERS)

@@ -23,6 +23,7 @@ from retorno.accounts.roles import Capability
 from retorno.cases.models import (
     Assignment,
     Case,
+    CaseEvent,
     Document,
     Handover,
     HouseholdMember,
@@ -216,7 +217,6 @@ def of_case(case: Case, model, *, summary_ok: bool = False) -> QuerySet:
 def timeline_visible_to(user, case: Case) -> QuerySet:
     """The case's timeline; events of confidential journal entries only for those who may
     read the entries."""
-    from retorno.cases.models import CaseEvent
 
     events = of_case(case, CaseEvent)
     if not may_read_confidential(user, case):

@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
 from retorno.audit.events import diff, record
-from retorno.cases import matching, notifications
+from retorno.cases import hooks, matching, notifications
 from retorno.cases.models import (
     NATIONAL_PHASES,
     SENSITIVE_VULNERABILITIES,
@@ -717,7 +718,6 @@ def withdraw_consent(consent: Consent, *, actor, note: str = "") -> list[str]:
                 )
             )
     # Later apps (referrals) stop what depended on this consent.
-    from retorno.cases import hooks
 
     for effect in hooks.run_consent_withdrawn(consent, actor=actor):
         stopped.append(effect)
@@ -904,6 +904,7 @@ ALLOWED_DOCUMENT_TYPES = {
 
 def sniff_document_type(head: bytes) -> str | None:
     """The real type of a file from its first bytes, or None when it is not one we accept."""
+    # Import here: start-up (filetype loads its matchers only when a file is uploaded).
     import filetype
 
     kind = filetype.guess(head)
@@ -1094,8 +1095,6 @@ def hand_over_case(
 
 
 def _format_date(value) -> str:
-    from django.utils.formats import date_format
-
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):

@@ -1,6 +1,7 @@
 """HTML input for persons and cases. Forms validate; actions change things."""
 
 import datetime
+import time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -885,7 +886,6 @@ FILTER_CHOICES_SECONDS = 60
 
 def filter_choices(desk) -> dict:
     """The case list's filter choices for a desk, read once a minute per server process."""
-    import time
 
     key = desk.pk if desk is not None else None
     cached = _FILTER_CHOICES.get(key)

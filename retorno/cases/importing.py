@@ -387,6 +387,7 @@ def _check_archive(content: bytes) -> None:
 
 
 def _xlsx_rows(content: bytes):
+    # Import here: start-up (openpyxl is slow to import and only an XLSX upload needs it).
     import openpyxl
 
     _check_archive(content)

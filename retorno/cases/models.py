@@ -1,5 +1,6 @@
 """Persons, households, cases and everything recorded along a return journey."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -106,8 +107,6 @@ class Person(models.Model):
 
     @property
     def birth_date(self):
-        import datetime
-
         if self.birth_year and self.birth_month and self.birth_day:
             try:
                 return datetime.date(self.birth_year, self.birth_month, self.birth_day)

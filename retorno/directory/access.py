@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from retorno.accounts import models as accounts
 from retorno.accounts.access import get_or_404
 from retorno.accounts.roles import Capability
-from retorno.directory.models import Location, Organization, Program, Service
+from retorno.directory.models import RETURN_COUNTRIES, Location, Organization, Program, Service
 
 READ_CAPABILITIES = (
     Capability.WORK_CASES,
@@ -58,7 +58,6 @@ def maintained_country(user) -> str | None:
 def home_countries(user) -> list[str]:
     """Where the directory opens for the user: a national desk's (or a partner's) own country of
     return. A European desk or program coordination works for all eight: it opens on all."""
-    from retorno.directory.models import RETURN_COUNTRIES
 
     membership = getattr(user, "membership", None)
     if membership is None:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from retorno.directory import actions
+from retorno.directory import access, actions
 from retorno.directory.models import (
     COUNTRY_LANGUAGE,
     Location,
@@ -477,9 +478,6 @@ def first_text(texts: dict | None) -> str:
 def directory_of(country: str, *, public_only: bool = False) -> list[Organization]:
     """Every organisation of the country with its programmes, locations, services and their
     parts prefetched, in a stable order (name, then id): exporting twice gives the same file."""
-    from django.db.models import Prefetch
-
-    from retorno.directory import access
 
     services = Service.objects.order_by("name", "public_id").select_related("program")
     locations = Location.objects.order_by("name", "public_id")

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from stdnum.br import cpf as br_cpf
 from stdnum.cl import rut as cl_rut
 from stdnum.co import nit as co_nit
@@ -760,7 +761,6 @@ def _country_names() -> dict[str, str]:
     """Normalised country name -> alpha-2: the programme countries' names and nationalities
     first, then every country's name in English, Spanish, Italian and Portuguese as
     django-countries translates it."""
-    from django_countries import countries
 
     lookup = {word_key(w): code for code, words in _COUNTRY_WORDS.items() for w in words.split("|")}
     for language in ("en", "es", "it", "pt"):
@@ -772,8 +772,6 @@ def _country_names() -> dict[str, str]:
 
 @lru_cache(maxsize=4096)
 def _parse_country_key(key: str) -> str:
-    from django_countries import countries
-
     if len(key) in (2, 3) and key.isalpha():
         code = countries.alpha2(key.upper())
         if code:
@@ -804,6 +802,4 @@ def country_name(code: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _country_name_in(code: str, language: str | None) -> str:
-    from django_countries import countries
-
     return str(countries.name(code)) if code else ""

@@ -11,6 +11,7 @@ from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases.access import case_to_change
 from retorno.cases.views.common import case_context
+from retorno.directory.access import services_visible_to
 from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
@@ -28,8 +29,6 @@ from retorno.plans.views_helpers import cost_totals
 
 
 def _services(user):
-    from retorno.directory.access import services_visible_to
-
     return services_visible_to(user).select_related("organization").order_by("name")
 
 

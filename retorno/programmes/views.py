@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -110,8 +111,6 @@ def programme_create(request):
 def programme_detail(request, programme_id):
     programme = Programme.objects.filter(public_id=programme_id).first()
     if programme is None:
-        from django.http import Http404
-
         raise Http404
     cycles = (
         Cycle.objects.filter(programme=programme)
@@ -127,8 +126,6 @@ def programme_detail(request, programme_id):
 def cycle_create(request, programme_id):
     programme = Programme.objects.filter(public_id=programme_id).first()
     if programme is None:
-        from django.http import Http404
-
         raise Http404
     form = CycleForm(request.POST or None, initial={"target_people": 1000})
     if request.method == "POST" and form.is_valid():
@@ -151,8 +148,6 @@ def cycle_create(request, programme_id):
 def cycle_edit(request, cycle_id):
     cycle = Cycle.objects.filter(public_id=cycle_id).select_related("programme").first()
     if cycle is None:
-        from django.http import Http404
-
         raise Http404
     initial = {
         "name": cycle.name,

@@ -11,10 +11,13 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
+from retorno.audit.events import record
 from retorno.cases import hooks
 from retorno.cases.actions import consent_in_force, event
 from retorno.cases.models import Consent
@@ -85,7 +88,6 @@ def ensure_partner_organisation(directory_organization, *, actor) -> Organisatio
     type(directory_organization).objects.filter(pk=directory_organization.pk).update(
         retorno_organisation=partner
     )
-    from retorno.audit.events import record
 
     record(
         "organisation.created",
@@ -247,8 +249,6 @@ def record_outcome(
         raise ActionError(_("The date cannot be in the future"), field="outcome_on")
     sent_on = timezone.localtime(referral.sent_at).date()
     if outcome_on < sent_on:
-        from django.utils.formats import date_format
-
         raise ActionError(
             _("The date cannot be before the referral was sent (%(date)s)")
             % {"date": date_format(sent_on, "DATE_FORMAT")},
@@ -454,7 +454,6 @@ def close_referrals_without_consent(consent, *, actor) -> list[str]:
         closed += 1
     if not closed:
         return []
-    from django.utils.translation import ngettext
 
     return [
         ngettext("%(n)s open referral was closed.", "%(n)s open referrals were closed.", closed)

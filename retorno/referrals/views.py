@@ -12,8 +12,12 @@ from django.utils.translation import gettext as _
 
 from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
+from retorno.cases import actions as case_actions
 from retorno.cases.access import case_to_change
+from retorno.cases.forms import ConsentForm
+from retorno.cases.models import Consent
 from retorno.cases.views.common import case_context
+from retorno.directory.access import services_visible_to
 from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
@@ -24,8 +28,6 @@ from retorno.referrals.models import Referral
 
 
 def _services(user):
-    from retorno.directory.access import services_visible_to
-
     return (
         services_visible_to(user)
         .filter(status="active", organization__is_active=True)
@@ -169,9 +171,6 @@ def _pk(value) -> int | None:
 @capability_required(Capability.WORK_CASES)
 def record_consent(request, case_id):
     """The consent form of the case, reached from the referral form: it returns there."""
-    from retorno.cases import actions as case_actions
-    from retorno.cases.forms import ConsentForm
-    from retorno.cases.models import Consent
 
     case = case_to_change(request, case_id)
     back = reverse("referrals:new", args=[case.public_id]) + "?draft=1"

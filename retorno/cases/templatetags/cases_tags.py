@@ -1,4 +1,7 @@
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from retorno.cases import display, matching
 
@@ -13,9 +16,6 @@ def reason_label(code):
 @register.filter
 def due_phrase(due, today):
     """ "Due 3 June · 2 days overdue", "Due today", "Due in 3 days" (MoJ contextual date)."""
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
 
     if due is None:
         return ""

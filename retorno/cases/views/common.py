@@ -2,6 +2,7 @@
 and the audit event that records the read."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.roles import Capability
@@ -96,8 +97,6 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 

@@ -3,6 +3,7 @@ closing, assignment and the timeline."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from retorno.cases.forms import (
     ReasonForm,
     VulnerabilityForm,
     WorkExperienceForm,
+    desk_staff,
 )
 from retorno.cases.models import (
     Consent,
@@ -30,7 +32,7 @@ from retorno.cases.models import (
     Task,
     Vulnerability,
 )
-from retorno.cases.timeline import describe_events
+from retorno.cases.timeline import GROUPS, describe_events
 from retorno.cases.views.common import case_context
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
@@ -226,8 +228,6 @@ def household_remove(request, case_id, member_id):
         .first()
     )
     if member is None:
-        from django.http import Http404
-
         raise Http404
     if request.method == "POST":
         actions.remove_household_member(member, actor=request.user)
@@ -394,8 +394,6 @@ def assign(request, case_id):
         )
     if request.method == "POST":
         if request.POST.get("remove") and request.user.can(Capability.MANAGE_CASES):
-            from retorno.cases.forms import desk_staff
-
             user = desk_staff(case.owning_desk).filter(public_id=request.POST["remove"]).first()
             if user is not None:
                 actions.unassign_caseworker(case, actor=request.user, user=user)
@@ -455,7 +453,6 @@ def timeline(request, case_id):
         "actor_desk", "journal_entry"
     )
     kind = request.GET.get("type", "")
-    from retorno.cases.timeline import GROUPS
 
     if kind in GROUPS:
         events = events.filter(kind__in=GROUPS[kind][1])
