@@ -19,9 +19,9 @@ from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
 from retorno.audit.events import record
 from retorno.cases import hooks
-from retorno.cases.actions import consent_in_force, event
+from retorno.cases.actions import event
 from retorno.cases.models import Consent
-from retorno.cases.rules import audit_case, require_case_open, require_case_owner
+from retorno.cases.rules import audit_case, consent_in_force, require_case_open, require_case_owner
 from retorno.lib.errors import ActionError
 from retorno.referrals import access, sharing
 from retorno.referrals.models import Referral, ReferralCounter, ReferralUpdate

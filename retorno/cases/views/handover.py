@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
-from retorno.cases import access, actions
+from retorno.cases import access, actions, rules
 from retorno.cases.forms import AcceptHandoverForm, HandoverForm, ReasonForm
 from retorno.cases.models import Consent, Handover, HouseholdMember, Phase
 from retorno.cases.views.common import case_context
@@ -48,7 +48,7 @@ def handover_start(request, case_id):
         context = case_context(request, case, "summary", record_view=False)
         context.update({"problem": problem, "may_change_phase": problem.code == "not_ready"})
         return render(request, "cases/handover_blocked.html", context)
-    consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
+    consent = rules.consent_in_force(case, Consent.Purpose.TRANSFER)
     national = Organisation.objects.filter(kind="national_desk", is_active=True)
     suggested = (
         national.filter(country=case.person.return_country).first()
@@ -91,7 +91,7 @@ def handover_check(request, case_id):
     if not draft or actions.handover_problem(case) is not None:
         return redirect("cases:handover_start", case_id=case.public_id)
     to_desk = Organisation.objects.filter(pk=draft["to_desk"]).first()
-    consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
+    consent = rules.consent_in_force(case, Consent.Purpose.TRANSFER)
     problems = []
     if request.method == "POST":
         try:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from retorno.accounts.roles import Capability
 from retorno.audit.queries import events_for_target
-from retorno.cases import access, actions
+from retorno.cases import access, actions, rules
 from retorno.cases.forms import (
     AssessmentForm,
     AssignForm,
@@ -101,7 +101,7 @@ def summary(request, case_id):
             and handover.to_desk_id == request.user.organisation.pk,
             "today": timezone.localdate(),
             "phase_choices": _phase_choices(case, consents=every_consent),
-            "transfer_consent": actions.consent_in_force(
+            "transfer_consent": rules.consent_in_force(
                 case, Consent.Purpose.TRANSFER, consents=every_consent
             ),
         }
@@ -111,8 +111,8 @@ def summary(request, case_id):
 
 def _phase_choices(case, *, consents=None):
     choices = []
-    for phase in actions.TRANSITIONS.get(case.phase, set()):
-        problem = actions.phase_problem(case, phase, consents=consents)
+    for phase in rules.TRANSITIONS.get(case.phase, set()):
+        problem = rules.phase_problem(case, phase, consents=consents)
         choices.append((phase, Phase(phase).label, problem))
     return sorted(choices, key=lambda c: list(Phase.values).index(c[0]))
 
