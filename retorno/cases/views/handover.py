@@ -82,7 +82,7 @@ def handover_check(request, case_id):
         messages.info(
             request,
             _("This case was already handed over on %(date)s.")
-            % {"date": actions._format_date(case.handed_over_at)},
+            % {"date": actions.format_date(case.handed_over_at)},
         )
         if handover is not None:
             return redirect("cases:handover_sent", handover_id=handover.public_id)
@@ -214,7 +214,7 @@ def handover_accept(request, handover_id):
         messages.info(
             request,
             _("This handover was already decided on %(date)s.")
-            % {"date": actions._format_date(handover.decided_at)},
+            % {"date": actions.format_date(handover.decided_at)},
         )
         return redirect("cases:handover", handover_id=handover.public_id)
     form = AcceptHandoverForm(request.POST or None, desk=handover.to_desk)
@@ -254,7 +254,7 @@ def handover_return(request, handover_id):
         messages.info(
             request,
             _("This handover was already decided on %(date)s.")
-            % {"date": actions._format_date(handover.decided_at)},
+            % {"date": actions.format_date(handover.decided_at)},
         )
         return redirect("cases:handover", handover_id=handover.public_id)
     form = ReasonForm(request.POST or None)
