@@ -58,7 +58,6 @@ from retorno.cases.models import (  # noqa: E402
     CaseEvent,
     ClosedReason,
     Consent,
-    Cycle,
     Handover,
     HouseholdMember,
     IdentityDocument,
@@ -67,7 +66,6 @@ from retorno.cases.models import (  # noqa: E402
     NeedsAssessment,
     Person,
     Phase,
-    Programme,
     ReferenceCounter,
     Task,
     Vulnerability,
@@ -75,6 +73,7 @@ from retorno.cases.models import (  # noqa: E402
     WorkExperience,
 )
 from retorno.demo.foundation import ensure_foundation  # noqa: E402
+from retorno.programmes.models import Cycle, Programme  # noqa: E402
 
 BENCH_USER_PREFIX = "bench."
 CHUNK = 1000

@@ -18,7 +18,7 @@ urlpatterns = [
     *(path(prefix, include(module)) for prefix, module in registry().urls),
     path("api/v1/", include("retorno.api.urls")),
     # Anything else under /api/: 404 in the API's error shape, whatever the method.
-    re_path(r"^api/(?P<path>.*)$", api_errors.unknown_path),
+    re_path(r"^api/(?P<path>.*)$", api_errors.unknown_path, name="api-unknown-path"),
 ]
 
 handler404 = "retorno.views.not_found"

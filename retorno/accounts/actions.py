@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from retorno.accounts.access import can_manage_user
 from retorno.accounts.middleware import needs_two_factor_setup
 from retorno.accounts.models import ApiToken, Membership, Organisation, User, hash_token
 from retorno.accounts.roles import ROLES_A_COORDINATOR_MAY_GRANT, Capability, role_can
@@ -85,18 +86,6 @@ def update_organisation(
     return organisation
 
 
-@transaction.atomic
-def set_organisation_active(organisation: Organisation, *, actor, active: bool) -> Organisation:
-    _require(actor, Capability.MANAGE_ORGANISATIONS)
-    if organisation.is_active == active:
-        return organisation
-    organisation.is_active = active
-    organisation.save(update_fields=["is_active", "updated_at"])
-    verb = "organisation.reactivated" if active else "organisation.deactivated"
-    record(verb, actor=actor, target=organisation)
-    return organisation
-
-
 # Users and memberships
 
 
@@ -158,6 +147,7 @@ def invite_user(
 
 
 def _send_invitation(user: User, membership: Membership, actor) -> None:
+    # Import here: cycle (allauth's account utils load our adapter, which imports this module).
     from allauth.account.utils import user_pk_to_url_str
 
     key = default_token_generator.make_token(user)
@@ -204,7 +194,6 @@ def add_membership(user: User, *, actor, organisation: Organisation, role: str) 
 def deactivate_membership(membership: Membership, *, actor, reason: str = "") -> Membership:
     """End one role. When it was the person's last, the account is deactivated too, so they can
     no longer sign in; their API tokens for this role stop working at once."""
-    from retorno.accounts.access import can_manage_user
 
     if not can_manage_user(actor, membership.user) or (
         not actor.can(Capability.MANAGE_ALL_USERS)

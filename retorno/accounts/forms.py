@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -163,7 +165,6 @@ class OrganisationForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        import zoneinfo
 
         self.fields["time_zone"].choices = [
             (z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()) if "/" in z

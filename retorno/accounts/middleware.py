@@ -84,6 +84,7 @@ def needs_two_factor_setup(user, role: str) -> bool:
     user may only set it up, on pages and through the API alike."""
     if role not in settings.RETORNO_MFA_REQUIRED_ROLES:
         return False
+    # Import here: start-up (allauth's MFA models are read only for roles that need 2FA).
     from allauth.mfa.models import Authenticator
 
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -20,6 +20,7 @@ from retorno.accounts.forms import (
     UserFilterForm,
 )
 from retorno.accounts.middleware import SESSION_LANGUAGE_CHOSEN_KEY, SESSION_MEMBERSHIP_KEY
+from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
 from retorno.audit.queries import changes_since
 from retorno.lib.errors import ActionError
@@ -45,6 +46,7 @@ def profile(request):
     tokens = access.tokens_visible_to(user)
     token_form = TokenForm(user=user)
     new_key = request.session.pop("new_token_key", None)
+    # Import here: start-up (allauth's MFA models, only for the profile page).
     from allauth.mfa.models import Authenticator
 
     has_totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
@@ -301,7 +303,6 @@ def organisations(request):
     kind = request.GET.get("kind", "")
     if kind:
         qs = qs.filter(kind=kind)
-    from retorno.accounts.models import Organisation
 
     return render(
         request,

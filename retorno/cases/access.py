@@ -23,6 +23,7 @@ from retorno.accounts.roles import Capability
 from retorno.cases.models import (
     Assignment,
     Case,
+    CaseEvent,
     Document,
     Handover,
     HouseholdMember,
@@ -85,14 +86,6 @@ def case_summaries_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(full | summary)
 
 
-def access_level(user, case: Case) -> str | None:
-    if cases_visible_to(user).filter(pk=case.pk).exists():
-        return FULL
-    if case_summaries_visible_to(user).filter(pk=case.pk).exists():
-        return SUMMARY
-    return None
-
-
 def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = False) -> Case:
     """The case, or 404. With summary=True a read-only summary view is enough; `case.access`
     then says which the user has. Writing needs full access and a role that works on cases."""
@@ -113,11 +106,6 @@ def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = F
 
 
 CASE_RELATED = ("person", "owning_desk", "origin_desk", "cycle__programme")
-
-
-def require_coordinator(user) -> None:
-    if not user.can(Capability.MANAGE_CASES):
-        raise PermissionDenied
 
 
 # Persons: visible through a case the user works on, as the returnee or a household member.
@@ -229,7 +217,6 @@ def of_case(case: Case, model, *, summary_ok: bool = False) -> QuerySet:
 def timeline_visible_to(user, case: Case) -> QuerySet:
     """The case's timeline; events of confidential journal entries only for those who may
     read the entries."""
-    from retorno.cases.models import CaseEvent
 
     events = of_case(case, CaseEvent)
     if not may_read_confidential(user, case):
@@ -243,3 +230,20 @@ def timeline_visible_to(user, case: Case) -> QuerySet:
 
 def cases_of_person_visible_to(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(person=person)
+
+
+# For API views: the request's user, a case id from the URL.
+
+
+def case_to_read(request, case_id):
+    """A case the user works on (full access), or 404 — sub-resources need full access."""
+    return get_case_for_user(request.user, case_id)
+
+
+def case_to_change(request, case_id):
+    """A case the user may change: 404 when they cannot see it at all, 403 when they see only
+    its summary (the sending desk after a handover, the receiving desk while it waits)."""
+    case = get_case_for_user(request.user, case_id, summary=True)
+    if case.access != FULL or case.owning_desk_id != request.user.organisation.pk:
+        raise PermissionDenied
+    return case

@@ -1,6 +1,7 @@
 """HTML input for persons and cases. Forms validate; actions change things."""
 
 import datetime
+import time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,11 +11,9 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from retorno.accounts.models import Organisation, User
-from retorno.cases import validation
 from retorno.cases.models import (
     ClosedReason,
     Consent,
-    Cycle,
     Document,
     EducationLevel,
     HouseholdMember,
@@ -23,12 +22,12 @@ from retorno.cases.models import (
     NeedsAssessment,
     Phase,
     Priority,
-    Programme,
     Sex,
     Vulnerability,
     WorkExperience,
 )
-from retorno.lib import widgets
+from retorno.lib import validation, widgets
+from retorno.programmes.models import Cycle, Programme
 
 STAFF = {"autocomplete": "off", "spellcheck": "false"}
 PROGRAMME_COUNTRIES = ["BO", "BR", "CL", "CO", "EC", "PY", "PE", "UY", "IT", "ES", "PT"]
@@ -887,7 +886,6 @@ FILTER_CHOICES_SECONDS = 60
 
 def filter_choices(desk) -> dict:
     """The case list's filter choices for a desk, read once a minute per server process."""
-    import time
 
     key = desk.pk if desk is not None else None
     cached = _FILTER_CHOICES.get(key)

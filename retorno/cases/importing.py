@@ -40,7 +40,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .validation import (
+from retorno.lib.validation import (
     DocumentCheck,
     PartialDate,
     country_name,
@@ -387,6 +387,7 @@ def _check_archive(content: bytes) -> None:
 
 
 def _xlsx_rows(content: bytes):
+    # Import here: start-up (openpyxl is slow to import and only an XLSX upload needs it).
     import openpyxl
 
     _check_archive(content)

@@ -28,7 +28,6 @@ import hashlib
 import math
 import re
 import sys
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,6 +35,8 @@ from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import OSA, JaroWinkler
+
+from retorno.lib.text import normalise_text
 
 __all__ = [
     "BLOCKING_KEYS_VERSION",
@@ -115,28 +116,6 @@ MIN_SCORE = 0.02
 # --------------------------------------------------------------------------------------------
 # Normalisation
 # --------------------------------------------------------------------------------------------
-
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normalise_text(value: str) -> str:
-    """Lowercase, accents removed, punctuation and hyphens to spaces, whitespace collapsed.
-
-    >>> normalise_text("María-José  Núñez")
-    'maria jose nunez'
-    """
-    if not value:
-        return ""
-    return _normalise_text(value)
-
-
-@lru_cache(maxsize=65_536)  # names repeat a lot: "maria", "garcia"
-def _normalise_text(value: str) -> str:
-    value = value.casefold()
-    if not value.isascii():
-        decomposed = unicodedata.normalize("NFKD", value)
-        value = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NON_ALNUM.sub(" ", value).strip()
 
 
 def normalise_document(value: str) -> str:

@@ -1,5 +1,6 @@
 """Persons, households, cases and everything recorded along a return journey."""
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -10,56 +11,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from retorno.accounts.models import Organisation
-
-
-class Programme(models.Model):
-    """A programme of assisted return; it runs in cycles of about 1,000 people."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("programme")
-        verbose_name_plural = _("programmes")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Cycle(models.Model):
-    """One cycle of a programme, with its dates, its target and the desks taking part."""
-
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("programme")
-    )
-    name = models.CharField(_("name"), max_length=100)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
-    target_people = models.PositiveIntegerField(_("people to support"), default=1000)
-    desks = models.ManyToManyField(
-        Organisation, related_name="cycles", blank=True, verbose_name=_("desks taking part")
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("cycle")
-        verbose_name_plural = _("cycles")
-        ordering = ["-starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="cycle_dates"
-            ),
-            models.UniqueConstraint(fields=["programme", "name"], name="cycle_unique_name"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.programme.code} · {self.name}"
+from retorno.programmes.models import Cycle
 
 
 class Sex(models.TextChoices):
@@ -155,8 +107,6 @@ class Person(models.Model):
 
     @property
     def birth_date(self):
-        import datetime
-
         if self.birth_year and self.birth_month and self.birth_day:
             try:
                 return datetime.date(self.birth_year, self.birth_month, self.birth_day)

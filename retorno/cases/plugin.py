@@ -68,9 +68,6 @@ VERBS = {
     "case.handed_over": _("Case handed over"),
     "case.handover_accepted": _("Handover accepted"),
     "case.handover_returned": _("Handover sent back"),
-    "programme.created": _("Programme created"),
-    "cycle.created": _("Cycle created"),
-    "cycle.updated": _("Cycle changed"),
     "duplicates.reported": _("Duplicate report produced"),
 }
 
@@ -90,9 +87,6 @@ PLUGIN = AppPlugin(
         ),
         NavSection(_("Duplicates"), "cases:duplicates", Capability.MANAGE_CASES, position=130),
         NavSection(_("Import"), "cases:import", Capability.MANAGE_CASES, position=140),
-        NavSection(
-            _("Programmes"), "cases:programmes", Capability.MANAGE_ORGANISATIONS, position=910
-        ),
     ),
     tabs=(
         CaseTab("summary", _("Summary"), "cases:case", position=10),
@@ -126,7 +120,7 @@ PLUGIN = AppPlugin(
         "MatchKey",
         "NotDuplicate",
     ),
-    other_models=("Programme", "Cycle", "ReferenceCounter"),
+    other_models=("ReferenceCounter",),
     person_data=personal_data.person_data,
     anonymise=personal_data.anonymise_person,
 )

@@ -2,24 +2,43 @@
 
 import datetime
 
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
+from django.db.models import Case as When_
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from retorno.cases import access, matching
-from retorno.cases.access import tasks_visible_to
-from retorno.cases.models import Assignment, Case, HouseholdMember, IdentityDocument, Phase, Task
+from retorno.cases.access import persons_visible_to, tasks_visible_to
+from retorno.cases.actions import person_record
+from retorno.cases.models import (
+    Assignment,
+    Case,
+    HouseholdMember,
+    IdentityDocument,
+    MatchKey,
+    NotDuplicate,
+    Person,
+    Phase,
+    Task,
+)
+from retorno.lib.text import normalise_text
 
 SORTS = {
     "reference": ("reference",),
@@ -60,8 +79,6 @@ def matching_person_ids(text: str, *, limit: int) -> list[int] | None:
     on PostgreSQL, FTS5 on SQLite), run separately so no database plans them as one scan.
     None when the name matches more than `limit` persons (search_cases then uses a subquery)."""
 
-    from retorno.cases.models import Person
-
     ids = set(Person.objects.filter(desk_reference=text).order_by().values_list("pk", flat=True))
     if _looks_like_document(text):
         compact = matching.normalise_document(text)
@@ -91,12 +108,8 @@ def name_search(text: str):
     Words of one or two letters cannot use a trigram index. Beside a document number they
     are its suffix ("3246941 LP", "4032550 CB") and are left out; with a longer word they
     only narrow what the longer word found."""
-    from django.db import connection
-    from django.db.models.expressions import RawSQL
 
-    from retorno.cases.models import Person
-
-    tokens = [t for t in matching.normalise_text(text).split() if not any(c.isdigit() for c in t)]
+    tokens = [t for t in normalise_text(text).split() if not any(c.isdigit() for c in t)]
     if _looks_like_document(text):
         tokens = [t for t in tokens if len(t) >= 3]
     if not tokens:
@@ -198,16 +211,12 @@ def annotate_rows(qs: QuerySet[Case], *, user) -> QuerySet[Case]:
 
 
 def _bool(q: Q):
-    from django.db.models import ExpressionWrapper
-
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
 def sort_cases(qs: QuerySet[Case], sort: str) -> QuerySet[Case]:
     if sort in ("phase", "-phase"):
         # The journey's order, only when asked for: it is not free to compute on every list.
-        from django.db.models import Case as When_
-        from django.db.models import IntegerField, When
 
         qs = qs.annotate(
             phase_rank=When_(
@@ -323,7 +332,6 @@ def page_of_cases(qs: QuerySet[Case], *, sort: str, number, user, per_page: int 
     queryset; only those rows then get what a row shows (next due date, children returning,
     caseworkers): computing that for every visible case before sorting would cost the
     database a scan of the whole list."""
-    from django.core.paginator import Paginator
 
     ordered = sort_cases(qs, sort)
     if sort in ("due", "-due"):
@@ -380,9 +388,6 @@ def similar_persons(user, record, *, exclude=()) -> tuple[list, bool]:
     may see, as (person, match) pairs best first, and whether a likely match exists that the
     user may not see (reported without any detail). Persons whose every case is sensitive are
     left out of both: for others they do not exist."""
-    from retorno.cases.access import persons_visible_to
-    from retorno.cases.actions import person_record
-    from retorno.cases.models import MatchKey, Person
 
     keys = matching.blocking_keys(record)
     if not keys:
@@ -425,8 +430,6 @@ def similar_persons(user, record, *, exclude=()) -> tuple[list, bool]:
 def desk_duplicates(desk, *, persons=None):
     """Pairs of persons of a desk that look like the same person, best first, leaving out
     pairs a coordinator marked as not the same. Returns (matches, persons by key)."""
-    from retorno.cases.actions import person_record
-    from retorno.cases.models import NotDuplicate, Person
 
     if persons is None:
         persons = Person.objects.filter(
@@ -448,11 +451,3 @@ def desk_duplicates(desk, *, persons=None):
     }
     matches = [m for m in matches if tuple(sorted((m.a, m.b))) not in ruled_out]
     return matches, by_key
-
-
-def person_reference(person) -> str:
-    """How a report names a person: the desk's own reference when imported, else the case."""
-    if person.desk_reference:
-        return person.desk_reference
-    first = person.cases.order_by("created_at").first()
-    return first.reference if first else str(person.public_id)

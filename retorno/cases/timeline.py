@@ -1,11 +1,15 @@
 """Turning CaseEvent rows into translated timeline items."""
 
+import datetime
+import time
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from retorno.accounts.models import Organisation
 from retorno.cases.models import (
     ClosedReason,
     Consent,
@@ -54,10 +58,6 @@ GROUPS = {
 
 
 def _date(value) -> str:
-    import datetime
-
-    from django.utils.formats import date_format
-
     try:
         return date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
     except ValueError:
@@ -88,9 +88,6 @@ DESK_NAMES_SECONDS = 60
 def _desk_name(stored: str) -> str:
     """An event keeps the desk's name as it was written; shown in the reader's language when
     it is still a desk's main name. The desks are read once a minute per server process."""
-    import time
-
-    from retorno.accounts.models import Organisation
 
     if not stored:
         return stored

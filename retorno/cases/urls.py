@@ -5,7 +5,6 @@ from retorno.cases.views import (
     handover,
     importer,
     lists,
-    programmes,
     record,
     register,
     work,
@@ -66,11 +65,4 @@ urlpatterns = [
     path("import/check/", importer.preview, name="import_preview"),
     path("import/run/", importer.run, name="import_run"),
     path("import/cancel/", importer.cancel, name="import_cancel"),
-    path("programmes/", programmes.programme_list, name="programmes"),
-    path("programmes/new/", programmes.programme_create, name="programme_create"),
-    path("programmes/<uuid:programme_id>/", programmes.programme_detail, name="programme"),
-    path(
-        "programmes/<uuid:programme_id>/cycles/new/", programmes.cycle_create, name="cycle_create"
-    ),
-    path("cycles/<uuid:cycle_id>/", programmes.cycle_edit, name="cycle"),
 ]

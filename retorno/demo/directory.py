@@ -18,12 +18,13 @@ from django.db import transaction
 from retorno.accounts.middleware import act_as
 from retorno.accounts.models import Membership
 from retorno.accounts.roles import Role
-from retorno.cases.matching import normalise_text
 from retorno.directory import actions
-from retorno.directory.models import Location, Organization, Service
+from retorno.directory import models as directory
+from retorno.directory.models import Location, Service
 from retorno.directory.models import ServiceType as T
+from retorno.lib.text import normalise_text
 
-K = Organization.Kind
+K = directory.Organization.Kind
 WEEKDAYS = "MO,TU,WE,TH,FR"
 
 
@@ -1162,7 +1163,9 @@ def ensure_directory(organisations) -> int:
         for spec in country.orgs:
             counter += 1
             number = country.phone.format(n=f"{counter % 100:02d}")
-            org = Organization.objects.filter(country=country.code, name=spec.name).first()
+            org = directory.Organization.objects.filter(
+                country=country.code, name=spec.name
+            ).first()
             if org is None:
                 words = normalise_text(spec.alternate_name or spec.name).split()
                 slug = "".join(c for c in ".".join(words[:2]) if c.isalnum() or c == ".")

@@ -2,12 +2,14 @@
 demo and the tests cannot drift. Everything here is idempotent: running it twice changes nothing.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 
 from retorno.accounts.models import Membership, Organisation, User
 from retorno.accounts.roles import Role
+from retorno.programmes.models import Cycle, Programme
 
 DEMO_PASSWORD = "retorno-demo"
 
@@ -183,9 +185,6 @@ def ensure_accounts(organisations: dict[str, Organisation], *, password_hash: st
 @transaction.atomic
 def ensure_programme(organisations: dict[str, Organisation]):
     """The demo programme and its current cycle, with every desk taking part."""
-    import datetime
-
-    from retorno.cases.models import Cycle, Programme
 
     programme, _ = Programme.objects.get_or_create(
         code="RETORNO",

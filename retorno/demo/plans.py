@@ -14,7 +14,7 @@ from retorno.cases.actions import record_consent
 from retorno.cases.models import Case, Consent
 from retorno.directory.models import Service
 from retorno.plans import actions as plan_actions
-from retorno.plans.models import Plan
+from retorno.plans.models import Plan, PlanAction
 from retorno.referrals import actions as referral_actions
 from retorno.referrals.models import Referral
 
@@ -126,8 +126,6 @@ def ensure_demo_plans() -> int:
 
 
 def _demo_referrals(case, plan, writer, n, today):
-    from retorno.plans.models import PlanAction
-
     actions_with_service = PlanAction.objects.filter(
         goal__plan=plan, service__isnull=False
     ).select_related("service__organization__retorno_organisation")

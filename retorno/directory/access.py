@@ -20,10 +20,10 @@ address must stay hidden), and each country's directory is kept by its own natio
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from retorno.accounts import models as accounts
 from retorno.accounts.access import get_or_404
-from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
-from retorno.directory.models import Location, Organization, Program, Service
+from retorno.directory.models import RETURN_COUNTRIES, Location, Organization, Program, Service
 
 READ_CAPABILITIES = (
     Capability.WORK_CASES,
@@ -50,7 +50,7 @@ def maintained_country(user) -> str | None:
     if not user.is_authenticated or not user.can(Capability.MANAGE_DIRECTORY):
         return None
     desk = user.membership.organisation
-    if desk.kind != Organisation.Kind.NATIONAL_DESK or not desk.is_active:
+    if desk.kind != accounts.Organisation.Kind.NATIONAL_DESK or not desk.is_active:
         return None
     return desk.country.code
 
@@ -58,14 +58,13 @@ def maintained_country(user) -> str | None:
 def home_countries(user) -> list[str]:
     """Where the directory opens for the user: a national desk's (or a partner's) own country of
     return. A European desk or program coordination works for all eight: it opens on all."""
-    from retorno.directory.models import RETURN_COUNTRIES
 
     membership = getattr(user, "membership", None)
     if membership is None:
         return []
     organisation = membership.organisation
     country = getattr(organisation.country, "code", organisation.country) or ""
-    kinds = (Organisation.Kind.NATIONAL_DESK, Organisation.Kind.PARTNER)
+    kinds = (accounts.Organisation.Kind.NATIONAL_DESK, accounts.Organisation.Kind.PARTNER)
     return [country] if organisation.kind in kinds and country in RETURN_COUNTRIES else []
 
 

@@ -14,10 +14,8 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from retorno.accounts.models import Organisation
+from retorno.accounts import models as accounts
 from retorno.audit.events import diff, record
-from retorno.cases.matching import normalise_text
-from retorno.cases.validation import parse_phone
 from retorno.directory import access
 from retorno.directory.models import (
     RETURN_COUNTRIES,
@@ -34,6 +32,8 @@ from retorno.directory.models import (
     text_languages,
 )
 from retorno.lib.errors import ActionError
+from retorno.lib.text import normalise_text
+from retorno.lib.validation import parse_phone
 
 ORGANIZATION_FIELDS = (
     "kind",
@@ -305,13 +305,14 @@ def _clean_retorno_organisation(value, *, country: str):
     if value in (None, ""):
         return None
     if isinstance(value, str):
-        value = Organisation.objects.filter(code=value.strip().upper()).first()
+        value = accounts.Organisation.objects.filter(code=value.strip().upper()).first()
         if value is None:
             raise ActionError(
                 _("No organisation on Retorno has this code."), field="retorno_organisation"
             )
     if (
-        value.kind not in (Organisation.Kind.PARTNER, Organisation.Kind.NATIONAL_DESK)
+        value.kind
+        not in (accounts.Organisation.Kind.PARTNER, accounts.Organisation.Kind.NATIONAL_DESK)
         or value.country.code != country
         or not value.is_active
     ):
@@ -876,7 +877,7 @@ def set_location_active(location: Location, *, actor, active: bool) -> Location:
 @transaction.atomic
 def import_directory(*, actor, country: str, dataset, file_name: str = "") -> dict:
     """Create or update every organisation, programme, location and service of a checked
-    dataset (exchange.read_*); entries of the directory that the file does not mention stay as
+    dataset (reading.read_file); entries of the directory that the file does not mention stay as
     they are. Returns the counts, also recorded in the audit event."""
     _require_country(actor, country)
     if dataset.country != country:

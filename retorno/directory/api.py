@@ -14,14 +14,6 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from retorno.api.pagination import PageNumberPagination
-from retorno.cases.api import (
-    CountryCodeField,
-    NeverPartial,
-    OrganisationRef,
-    enum_field,
-    query_data,
-)
 from retorno.directory import access, actions, queries
 from retorno.directory.models import (
     Location,
@@ -32,6 +24,9 @@ from retorno.directory.models import (
     ServiceLanguage,
     ServiceType,
 )
+from retorno.lib.api.fields import CountryCodeField, NeverPartial, OrganisationRef, enum_field
+from retorno.lib.api.pagination import PageNumberPagination
+from retorno.lib.api.views import query_data
 
 KIND = ("DirectoryOrganizationKind", Organization.Kind.choices)
 TYPE = ("ServiceType", ServiceType.choices)
@@ -370,7 +365,7 @@ class DirectoryAPIView(APIView):
         return paginator.get_paginated_response(output(page, many=True).data)
 
 
-def _valid(serializer_class, request) -> dict:
+def validated_data(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
@@ -474,7 +469,7 @@ class OrganizationCollection(DirectoryAPIView):
     )
     def post(self, request):
         country = access.require_maintainer(request.user)
-        data = _parts(_valid(OrganizationCreateInput, request))
+        data = _parts(validated_data(OrganizationCreateInput, request))
         organization = actions.create_organization(actor=request.user, country=country, **data)
         organization = access.get_organization_for_user(request.user, organization.public_id)
         return Response(_organization_detail(request, organization), status=status.HTTP_201_CREATED)
@@ -497,7 +492,7 @@ class OrganizationDetail(DirectoryAPIView):
     )
     def patch(self, request, id):
         organization = access.get_organization_for_user(request.user, id, write=True)
-        data = _parts(_valid(OrganizationUpdateInput, request))
+        data = _parts(validated_data(OrganizationUpdateInput, request))
         version = data.pop("version")
         actions.update_organization(
             organization, actor=request.user, expected_version=version, **data
@@ -514,7 +509,7 @@ class OrganizationLocations(DirectoryAPIView):
     )
     def post(self, request, id):
         organization = access.get_organization_for_user(request.user, id, write=True)
-        data = _parts(_valid(LocationCreateInput, request))
+        data = _parts(validated_data(LocationCreateInput, request))
         location = actions.create_location(organization, actor=request.user, **data)
         location = access.get_location_for_user(request.user, location.public_id)
         return Response(LocationOutput(location).data, status=status.HTTP_201_CREATED)
@@ -532,7 +527,7 @@ class LocationDetail(DirectoryAPIView):
     )
     def patch(self, request, id):
         location = access.get_location_for_user(request.user, id, write=True)
-        data = _parts(_valid(LocationUpdateInput, request))
+        data = _parts(validated_data(LocationUpdateInput, request))
         version = data.pop("version")
         actions.update_location(location, actor=request.user, expected_version=version, **data)
         return Response(LocationOutput(access.get_location_for_user(request.user, id)).data)
@@ -567,7 +562,7 @@ class ServiceCollection(DirectoryAPIView):
         description="Add a service to an organisation of your national desk's country.",
     )
     def post(self, request):
-        data = _parts(_valid(ServiceCreateInput, request))
+        data = _parts(validated_data(ServiceCreateInput, request))
         user = request.user
         try:
             organization = access.get_organization_for_user(
@@ -597,7 +592,7 @@ class ServiceDetail(DirectoryAPIView):
     def patch(self, request, id):
         user = request.user
         service = access.get_service_for_user(user, id, write=True)
-        data = _parts(_valid(ServiceUpdateInput, request))
+        data = _parts(validated_data(ServiceUpdateInput, request))
         version = data.pop("version")
         if "program" in data:
             data["program"] = _program(user, data["program"])

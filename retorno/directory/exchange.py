@@ -1,7 +1,7 @@
 """Reading a directory file into checked records, and collecting a country's directory for
 export. The formats themselves are in `hsds.py` (HSDS 3.0 JSON) and `tabular.py` (CSV).
 
-Reading never writes to the database. `read_file(name, content, country)` returns a Dataset:
+Reading never writes to the database. `reading.read_file(name, content, country)` returns a Dataset:
 the organisations, public programmes, locations and services of the file as records whose ids
 are resolved (the file's UUID; for a CSV row without one, the entry of the same name already in
 the directory, or a new UUID) and every problem found, each with where it is (a CSV line and
@@ -17,11 +17,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from retorno.cases.matching import normalise_text
-from retorno.directory import actions
+from retorno.directory import access, actions
 from retorno.directory.models import (
     COUNTRY_LANGUAGE,
     Location,
@@ -33,6 +33,7 @@ from retorno.directory.models import (
     text_languages,
 )
 from retorno.lib.errors import ActionError
+from retorno.lib.text import normalise_text
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -477,9 +478,6 @@ def first_text(texts: dict | None) -> str:
 def directory_of(country: str, *, public_only: bool = False) -> list[Organization]:
     """Every organisation of the country with its programmes, locations, services and their
     parts prefetched, in a stable order (name, then id): exporting twice gives the same file."""
-    from django.db.models import Prefetch
-
-    from retorno.directory import access
 
     services = Service.objects.order_by("name", "public_id").select_related("program")
     locations = Location.objects.order_by("name", "public_id")
@@ -510,15 +508,3 @@ def directory_of(country: str, *, public_only: bool = False) -> list[Organizatio
             ),
         )
     )
-
-
-def read_file(name: str, content: bytes, country: str) -> Dataset:
-    """A Dataset from a CSV or HSDS JSON file, recognised by its first character."""
-    from retorno.directory import hsds, tabular
-
-    if len(content) > MAX_BYTES:
-        raise FileError(_("The file must be smaller than 10 MB"))
-    head = content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if head in (b"{", b"["):
-        return hsds.read(content, country)
-    return tabular.read(content, country)

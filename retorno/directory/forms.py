@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from retorno.accounts.models import Organisation
+from retorno.accounts import models as accounts
 from retorno.directory.actions import DAYS
 from retorno.directory.models import (
     RETURN_COUNTRIES,
@@ -237,7 +237,7 @@ class OrganizationForm(TextsMixin):
     phones = phone_field(_("Phone"))
     retorno_organisation = forms.ModelChoiceField(
         label=_("Organisation on Retorno"),
-        queryset=Organisation.objects.none(),
+        queryset=accounts.Organisation.objects.none(),
         required=False,
         empty_label=_("Not on Retorno"),
         help_text=_(
@@ -248,10 +248,10 @@ class OrganizationForm(TextsMixin):
 
     def __init__(self, *args, country: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["retorno_organisation"].queryset = Organisation.objects.filter(
+        self.fields["retorno_organisation"].queryset = accounts.Organisation.objects.filter(
             country=country,
             is_active=True,
-            kind__in=[Organisation.Kind.PARTNER, Organisation.Kind.NATIONAL_DESK],
+            kind__in=[accounts.Organisation.Kind.PARTNER, accounts.Organisation.Kind.NATIONAL_DESK],
         ).order_by("name")
         self.fields["retorno_organisation"].label_from_instance = lambda o: o.name
 

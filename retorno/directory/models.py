@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -39,8 +39,6 @@ def text_languages() -> list[str]:
 
 
 def language_name(code: str) -> str:
-    from django.utils.translation import get_language_info
-
     try:
         return get_language_info(code)["name_translated"]
     except KeyError:

@@ -1,9 +1,9 @@
 """Named reads of the directory. Each takes a queryset the user may see (from access.py)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from retorno.cases.matching import normalise_text
 from retorno.directory.models import Language, Location, Organization, Service, ServiceAtLocation
+from retorno.lib.text import normalise_text
 
 SORTS = {
     "name": ("name", "public_id"),
@@ -90,8 +90,6 @@ def search_organizations(qs: QuerySet[Organization], data: dict) -> QuerySet[Org
 
 
 def organization_rows(qs: QuerySet[Organization], *, services: QuerySet[Service]):
-    from django.db.models import Count
-
     return (
         qs.select_related("retorno_organisation")
         .annotate(

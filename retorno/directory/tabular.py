@@ -25,7 +25,6 @@ import uuid
 
 from django.utils.translation import gettext_lazy as _
 
-from retorno.cases.matching import normalise_text
 from retorno.directory import actions
 from retorno.directory.exchange import (
     Checker,
@@ -52,6 +51,7 @@ from retorno.directory.models import (
     text_languages,
 )
 from retorno.lib import spreadsheets
+from retorno.lib.text import normalise_text
 
 ORGANIZATION = {
     "organization_id": "id",

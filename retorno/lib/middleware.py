@@ -1,4 +1,5 @@
 import re
+import time
 import uuid
 
 from django.conf import settings
@@ -74,8 +75,6 @@ class SessionActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())

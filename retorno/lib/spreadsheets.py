@@ -99,6 +99,7 @@ def dict_csv_text(fieldnames: Sequence[str], rows: Iterable[dict]) -> str:
 def xlsx_bytes(sheets: dict[str, tuple[Sequence, Iterable[Iterable]]]) -> bytes:
     """An XLSX workbook: {sheet title: (header, rows)}. Texts are neutralised and stored as
     texts (never as formulas); numbers, dates and booleans stay numbers, dates and booleans."""
+    # Import here: start-up (openpyxl is slow to import and only an XLSX export needs it).
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 

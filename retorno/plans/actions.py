@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.roles import Capability
 from retorno.audit.events import diff
-from retorno.cases.actions import _audit, _require, _require_open, _require_owner, event
+from retorno.cases.actions import event
+from retorno.cases.rules import (
+    audit_case,
+    require_capability,
+    require_case_open,
+    require_case_owner,
+)
 from retorno.lib.errors import ActionError
 from retorno.plans.models import Goal, Plan, PlanAction
 
@@ -31,8 +37,8 @@ def _contributed(plan: Plan, actor) -> None:
 
 @transaction.atomic
 def draft_plan(case, *, actor, summary: str = "") -> Plan:
-    _require_owner(actor, case)
-    _require_open(case)
+    require_case_owner(actor, case)
+    require_case_open(case)
     if Plan.objects.filter(case=case, status__in=["draft", "submitted"]).exists():
         raise ActionError(_("This case already has a plan being written."), code="already_done")
     last = Plan.objects.filter(case=case).order_by("-number").first()
@@ -46,27 +52,27 @@ def draft_plan(case, *, actor, summary: str = "") -> Plan:
         drafted_at_desk=actor.organisation,
         contributors=[actor.pk],
     )
-    _audit("plan.drafted", actor=actor, case=case, detail={"plan": str(plan.public_id)})
+    audit_case("plan.drafted", actor=actor, case=case, detail={"plan": str(plan.public_id)})
     event(case, "plan_drafted", actor=actor, number=1)
     return plan
 
 
 @transaction.atomic
 def update_plan_summary(plan: Plan, *, actor, summary: str) -> Plan:
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     _require_draft(plan)
     changes = diff(plan, {"summary": summary})
     if changes:
         plan.summary = summary
         plan.save(update_fields=["summary"])
         _contributed(plan, actor)
-        _audit("plan.changed", actor=actor, case=plan.case, changes=changes)
+        audit_case("plan.changed", actor=actor, case=plan.case, changes=changes)
     return plan
 
 
 def _touch(plan: Plan, actor, what: str, **detail) -> None:
     _contributed(plan, actor)
-    _audit(
+    audit_case(
         "plan.changed",
         actor=actor,
         case=plan.case,
@@ -76,7 +82,7 @@ def _touch(plan: Plan, actor, what: str, **detail) -> None:
 
 @transaction.atomic
 def add_goal(plan: Plan, *, actor, dimension: str, description: str) -> Goal:
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     _require_draft(plan)
     if not description.strip():
         raise ActionError(_("Describe the goal"), field="description")
@@ -91,7 +97,7 @@ def add_goal(plan: Plan, *, actor, dimension: str, description: str) -> Goal:
 @transaction.atomic
 def update_goal(goal: Goal, *, actor, dimension: str, description: str) -> Goal:
     plan = goal.plan
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     _require_draft(plan)
     if not description.strip():
         raise ActionError(_("Describe the goal"), field="description")
@@ -107,7 +113,7 @@ def update_goal(goal: Goal, *, actor, dimension: str, description: str) -> Goal:
 @transaction.atomic
 def remove_goal(goal: Goal, *, actor) -> None:
     plan = goal.plan
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     _require_draft(plan)
     if goal.actions.filter(referrals__isnull=False).exists():
         raise ActionError(_("A referral was made from this goal's actions; cancel them instead."))
@@ -137,7 +143,7 @@ def _check_action(fields: dict) -> dict:
 @transaction.atomic
 def add_action(goal: Goal, *, actor, **fields) -> PlanAction:
     plan = goal.plan
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     _require_draft(plan)
     fields = _check_action({k: v for k, v in fields.items() if k in ACTION_FIELDS})
     action = PlanAction.objects.create(goal=goal, position=goal.actions.count(), **fields)
@@ -148,7 +154,7 @@ def add_action(goal: Goal, *, actor, **fields) -> PlanAction:
 @transaction.atomic
 def update_action(action: PlanAction, *, actor, **fields) -> PlanAction:
     plan = action.goal.plan
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     _require_draft(plan)
     fields = _check_action({k: v for k, v in fields.items() if k in ACTION_FIELDS})
     changes = diff(action, fields)
@@ -163,7 +169,7 @@ def update_action(action: PlanAction, *, actor, **fields) -> PlanAction:
 @transaction.atomic
 def remove_action(action: PlanAction, *, actor) -> None:
     plan = action.goal.plan
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     _require_draft(plan)
     if action.referrals.exists():
         raise ActionError(_("A referral was made from this action; cancel the action instead."))
@@ -176,7 +182,7 @@ def set_action_status(action: PlanAction, *, actor, status: str) -> PlanAction:
     """Progress on an action (planned, in progress, done, cancelled) is recorded on the
     version in force without a new version: it is what happened, not a change of plan."""
     plan = action.goal.plan
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     if status not in PlanAction.Status.values:
         raise ActionError(_("Choose the status"), field="status")
     if plan.status == Plan.Status.SUPERSEDED:
@@ -186,7 +192,7 @@ def set_action_status(action: PlanAction, *, actor, status: str) -> PlanAction:
     changes = diff(action, {"status": status})
     action.status = status
     action.save(update_fields=["status"])
-    _audit(
+    audit_case(
         "plan.changed",
         actor=actor,
         case=plan.case,
@@ -201,7 +207,7 @@ def set_action_status(action: PlanAction, *, actor, status: str) -> PlanAction:
 
 @transaction.atomic
 def submit_plan(plan: Plan, *, actor) -> Plan:
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == Plan.Status.SUBMITTED:
         raise ActionError(_("This plan is already waiting for approval."), code="already_done")
@@ -213,7 +219,7 @@ def submit_plan(plan: Plan, *, actor) -> Plan:
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_by", "submitted_at"])
     _contributed(plan, actor)
-    _audit("plan.submitted", actor=actor, case=plan.case, detail={"number": plan.number})
+    audit_case("plan.submitted", actor=actor, case=plan.case, detail={"number": plan.number})
     event(plan.case, "plan_submitted", actor=actor, number=plan.number)
     return plan
 
@@ -250,7 +256,7 @@ def approve_plan(plan: Plan, *, actor) -> Plan:
     plan.approved_by = actor
     plan.approved_at = timezone.now()
     plan.save(update_fields=["status", "approved_by", "approved_at"])
-    _audit("plan.approved", actor=actor, case=plan.case, detail={"number": plan.number})
+    audit_case("plan.approved", actor=actor, case=plan.case, detail={"number": plan.number})
     event(plan.case, "plan_approved", actor=actor, number=plan.number)
     return plan
 
@@ -275,22 +281,22 @@ def _carry_progress(old: Plan, new: Plan) -> None:
 
 @transaction.atomic
 def send_back_plan(plan: Plan, *, actor, reason: str) -> Plan:
-    _require(actor, Capability.MANAGE_CASES)
-    _require_owner(actor, plan.case)
+    require_capability(actor, Capability.MANAGE_CASES)
+    require_case_owner(actor, plan.case)
     if plan.status != Plan.Status.SUBMITTED:
         raise ActionError(_("Only a plan waiting for approval can be sent back."))
     if not reason.strip():
         raise ActionError(_("Say what should change"), field="reason")
     plan.status = Plan.Status.DRAFT
     plan.save(update_fields=["status"])
-    _audit("plan.sent_back", actor=actor, case=plan.case, detail={"reason": reason})
+    audit_case("plan.sent_back", actor=actor, case=plan.case, detail={"reason": reason})
     event(plan.case, "plan_sent_back", actor=actor, reason=reason)
     return plan
 
 
 @transaction.atomic
 def record_agreement(plan: Plan, *, actor, agreed_on, how: str, witness: str = "") -> Plan:
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     plan = Plan.objects.select_for_update(of=("self",)).select_related("case").get(pk=plan.pk)
     if plan.status != Plan.Status.APPROVED:
         raise ActionError(_("The person agrees to the approved plan. Approve it first."))
@@ -302,7 +308,9 @@ def record_agreement(plan: Plan, *, actor, agreed_on, how: str, witness: str = "
     plan.agreed_how = how
     plan.agreement_witness = witness.strip()
     plan.save(update_fields=["agreed_on", "agreed_how", "agreement_witness"])
-    _audit("plan.agreed", actor=actor, case=plan.case, detail={"number": plan.number, "how": how})
+    audit_case(
+        "plan.agreed", actor=actor, case=plan.case, detail={"number": plan.number, "how": how}
+    )
     event(plan.case, "plan_agreed", actor=actor, number=plan.number)
     return plan
 
@@ -311,9 +319,9 @@ def record_agreement(plan: Plan, *, actor, agreed_on, how: str, witness: str = "
 def new_version(plan: Plan, *, actor) -> Plan:
     """A change to an approved plan starts from a copy of it; the approved version stays in
     force (and readable) until the new one is approved."""
-    _require_owner(actor, plan.case)
+    require_case_owner(actor, plan.case)
     plan = Plan.objects.select_related("case").get(pk=plan.pk)
-    _require_open(plan.case)
+    require_case_open(plan.case)
     if Plan.objects.filter(case=plan.case, status__in=["draft", "submitted"]).exists():
         raise ActionError(_("A new version is already being written."), code="already_done")
     if plan.status != Plan.Status.APPROVED:
@@ -349,13 +357,13 @@ def new_version(plan: Plan, *, actor) -> Plan:
                 position=action.position,
                 lineage=action.lineage,
             )
-    _audit("plan.new_version", actor=actor, case=plan.case, detail={"number": copy.number})
+    audit_case("plan.new_version", actor=actor, case=plan.case, detail={"number": copy.number})
     event(plan.case, "plan_new_version", actor=actor, number=copy.number)
     return copy
 
 
 def record_print(plan: Plan, *, actor, language: str) -> None:
-    _audit(
+    audit_case(
         "plan.printed",
         actor=actor,
         case=plan.case,

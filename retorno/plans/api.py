@@ -1,7 +1,7 @@
 """API views for reintegration plans, on the same access policy, actions and audit as the pages.
 
 The plan is part of the case: a case the user works on can be read with its plan, and only the
-owning desk changes it (`retorno.cases.api.case_to_read` / `case_to_change`). Every change goes
+owning desk changes it (`retorno.cases.access.case_to_read` / `case_to_change`). Every change goes
 through `retorno.plans.actions`; reading a plan records a read of the case, as the plan page
 does, and printing one records the print. The API speaks codes (status, dimension...).
 """
@@ -14,20 +14,11 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 
 from retorno.cases import actions as case_actions
-from retorno.cases.api import (
-    CaseAPIView,
-    ManagesCases,
-    NeverPartial,
-    OrganisationRef,
-    UserRef,
-    _text,
-    _valid,
-    case_to_change,
-    case_to_read,
-    enum_field,
-)
+from retorno.cases.access import case_to_change, case_to_read
 from retorno.directory import access as directory_access
 from retorno.directory.api import EntryRef
+from retorno.lib.api.fields import NeverPartial, OrganisationRef, UserRef, enum_field, text_field
+from retorno.lib.api.views import CaseAPIView, ManagesCases, validated_data
 from retorno.plans import access, actions, pdf
 from retorno.plans.forms import CURRENCIES
 from retorno.plans.models import Dimension, Plan, PlanAction
@@ -176,7 +167,7 @@ def live_action(user, case, public_id) -> PlanAction:
 
 
 class PlanDraftInput(serializers.Serializer):
-    summary = _text(help_text="In a few sentences: where the person wants to be in a year.")
+    summary = text_field(help_text="In a few sentences: where the person wants to be in a year.")
 
 
 class PlanSummaryInput(NeverPartial, PlanDraftInput):
@@ -226,7 +217,7 @@ class PlanSendBackInput(serializers.Serializer):
 class PlanAgreementInput(serializers.Serializer):
     agreed_on = serializers.DateField()
     how = _enum(AGREED_HOW)
-    witness = _text(150, help_text="Needed for a verbal agreement.")
+    witness = text_field(150, help_text="Needed for a verbal agreement.")
 
 
 def _partial(serializer_class, request) -> dict:
@@ -260,7 +251,7 @@ class CasePlan(CaseAPIView):
     )
     def post(self, request, id):
         case = case_to_change(request, id)
-        data = _valid(PlanDraftInput, request)
+        data = validated_data(PlanDraftInput, request)
         plan = actions.draft_plan(case, actor=request.user, summary=data.get("summary", ""))
         return Response(reread(request, case, plan), status=status.HTTP_201_CREATED)
 
@@ -273,7 +264,7 @@ class CasePlan(CaseAPIView):
     def patch(self, request, id):
         case = case_to_change(request, id)
         plan = current_or_404(case)
-        data = _valid(PlanSummaryInput, request)
+        data = validated_data(PlanSummaryInput, request)
         actions.update_plan_summary(plan, actor=request.user, summary=data["summary"])
         return Response(reread(request, case, plan))
 
@@ -344,7 +335,7 @@ class PlanGoals(CaseAPIView):
     def post(self, request, id):
         case = case_to_change(request, id)
         plan = current_or_404(case)
-        data = _valid(PlanGoalInput, request)
+        data = validated_data(PlanGoalInput, request)
         goal = actions.add_goal(plan, actor=request.user, **data)
         return Response(PlanGoalOutput(goal).data, status=status.HTTP_201_CREATED)
 
@@ -388,7 +379,7 @@ class PlanGoalActions(CaseAPIView):
     def post(self, request, id, goal_id):
         case = case_to_change(request, id)
         goal = access.get_goal_for_user(request.user, current_or_404(case), goal_id)
-        data = _valid(PlanActionInput, request)
+        data = validated_data(PlanActionInput, request)
         action = actions.add_action(goal, actor=request.user, **data)
         return Response(PlanActionOutput(action).data, status=status.HTTP_201_CREATED)
 
@@ -436,7 +427,7 @@ class PlanActionStatus(CaseAPIView):
     def post(self, request, id, action_id):
         case = case_to_change(request, id)
         action = live_action(request.user, case, action_id)
-        data = _valid(PlanActionStatusInput, request)
+        data = validated_data(PlanActionStatusInput, request)
         action = actions.set_action_status(action, actor=request.user, status=data["status"])
         return Response(PlanActionOutput(action).data)
 
@@ -485,7 +476,7 @@ class PlanSendBack(CaseAPIView):
     def post(self, request, id):
         case = case_to_change(request, id)
         plan = current_or_404(case)
-        data = _valid(PlanSendBackInput, request)
+        data = validated_data(PlanSendBackInput, request)
         plan = actions.send_back_plan(plan, actor=request.user, reason=data["reason"])
         return Response(reread(request, case, plan))
 
@@ -500,7 +491,7 @@ class PlanAgreement(CaseAPIView):
     def post(self, request, id):
         case = case_to_change(request, id)
         plan = current_or_404(case)
-        data = _valid(PlanAgreementInput, request)
+        data = validated_data(PlanAgreementInput, request)
         plan = actions.record_agreement(
             plan,
             actor=request.user,

@@ -22,6 +22,7 @@ def language_for(person, requested: str | None = None) -> str:
 
 
 def render_plan(plan, *, user, language: str) -> bytes:
+    # Import here: start-up (WeasyPrint takes about a second to import).
     import weasyprint
 
     case = plan.case

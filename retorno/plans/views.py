@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
+from retorno.cases.access import case_to_change
 from retorno.cases.views.common import case_context
-from retorno.cases.views.record import _owned
+from retorno.directory.access import services_visible_to
 from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
@@ -28,8 +29,6 @@ from retorno.plans.views_helpers import cost_totals
 
 
 def _services(user):
-    from retorno.directory.access import services_visible_to
-
     return services_visible_to(user).select_related("organization").order_by("name")
 
 
@@ -80,7 +79,7 @@ def plan(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def plan_start(request, case_id):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     if request.method == "POST":
         try:
             actions.draft_plan(case, actor=request.user)
@@ -100,7 +99,7 @@ def _draft(request, case):
 
 @capability_required(Capability.WORK_CASES)
 def summary_edit(request, case_id):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = _draft(request, case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -116,7 +115,7 @@ def summary_edit(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def goal_form(request, case_id, goal_id=None):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = _draft(request, case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -156,7 +155,7 @@ def goal_form(request, case_id, goal_id=None):
 
 @capability_required(Capability.WORK_CASES)
 def action_form(request, case_id, goal_id=None, action_id=None):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = _draft(request, case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -204,7 +203,7 @@ def action_form(request, case_id, goal_id=None, action_id=None):
 
 @capability_required(Capability.WORK_CASES)
 def action_status(request, case_id, action_id):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = access.current_plan(case)
     action = access.get_action_for_user(request.user, plan, action_id)
     form = ActionStatusForm(request.POST or None)
@@ -222,7 +221,7 @@ def action_status(request, case_id, action_id):
 
 @capability_required(Capability.WORK_CASES)
 def submit(request, case_id):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = access.current_plan(case)
     if request.method == "POST" and plan is not None:
         try:
@@ -244,7 +243,7 @@ def submit(request, case_id):
 @capability_required(Capability.MANAGE_CASES)
 def approve(request, case_id):
     """Check the plan before you approve it (UX §2.6)."""
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = access.current_plan(case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -278,7 +277,7 @@ def approve(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def send_back(request, case_id):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = access.current_plan(case)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and plan is not None:
@@ -298,7 +297,7 @@ def send_back(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def agreement(request, case_id):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = access.current_plan(case)
     form = AgreementForm(request.POST or None, initial={"agreed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and plan is not None:
@@ -322,7 +321,7 @@ def agreement(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def new_version(request, case_id):
-    case = _owned(request, case_id)
+    case = case_to_change(request, case_id)
     plan = access.current_plan(case)
     if request.method == "POST" and plan is not None:
         try:

@@ -1,5 +1,9 @@
 """Shared between the plan pages and the PDF."""
 
+from collections import Counter
+
+from django.utils.formats import number_format
+
 from retorno.plans.models import Dimension
 
 
@@ -21,9 +25,6 @@ def grouped_for_print(plan) -> list[dict]:
 def cost_totals(groups) -> list[dict]:
     """The estimated cost of the plan's actions, one total per currency, from the goals already
     loaded (no query). Cancelled actions cost nothing; an action without a cost adds nothing."""
-    from collections import Counter
-
-    from django.utils.formats import number_format
 
     totals = Counter()
     for group in groups:

@@ -8,10 +8,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from retorno.accounts.access import get_or_404
 from retorno.accounts.roles import Capability
-from retorno.cases.access import cases_visible_to
+from retorno.cases.access import FULL, cases_visible_to
 from retorno.referrals import sharing
 from retorno.referrals.models import Referral
 
@@ -84,11 +85,7 @@ def inbox_for(user) -> QuerySet[Referral]:
 
 
 def referrals_of_case(case) -> QuerySet[Referral]:
-    from retorno.cases.access import FULL
-
     if getattr(case, "access", None) != FULL:
-        from django.http import Http404
-
         raise Http404
     return Referral.objects.filter(case=case).select_related(
         "service__organization", "recipient", "plan_action"

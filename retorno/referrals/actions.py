@@ -11,12 +11,16 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
-from retorno.cases.actions import _audit, _require_open, _require_owner, consent_in_force, event
+from retorno.audit.events import record
+from retorno.cases.actions import event
 from retorno.cases.models import Consent
+from retorno.cases.rules import audit_case, consent_in_force, require_case_open, require_case_owner
 from retorno.lib.errors import ActionError
 from retorno.referrals import access, sharing
 from retorno.referrals.models import Referral, ReferralCounter, ReferralUpdate
@@ -83,7 +87,6 @@ def ensure_partner_organisation(directory_organization, *, actor) -> Organisatio
     type(directory_organization).objects.filter(pk=directory_organization.pk).update(
         retorno_organisation=partner
     )
-    from retorno.audit.events import record
 
     record(
         "organisation.created",
@@ -104,8 +107,8 @@ def refer(
     shared_fields: list[str],
     plan_action=None,
 ) -> Referral:
-    _require_owner(actor, case)
-    _require_open(case)
+    require_case_owner(actor, case)
+    require_case_open(case)
     if not need.strip():
         raise ActionError(_("Say what the person needs from this service"), field="need")
     unknown = set(shared_fields) - set(sharing.BY_CODE)
@@ -165,7 +168,7 @@ def refer(
         text="",
     )
     sensitive = [c for c in ordered if sharing.BY_CODE[c].sensitive]
-    _audit(
+    audit_case(
         "referral.sent",
         actor=actor,
         case=case,
@@ -245,8 +248,6 @@ def record_outcome(
         raise ActionError(_("The date cannot be in the future"), field="outcome_on")
     sent_on = timezone.localtime(referral.sent_at).date()
     if outcome_on < sent_on:
-        from django.utils.formats import date_format
-
         raise ActionError(
             _("The date cannot be before the referral was sent (%(date)s)")
             % {"date": date_format(sent_on, "DATE_FORMAT")},
@@ -325,7 +326,7 @@ def _move(
         text=text.strip(),
         on_behalf=not referral.on_retorno,
     )
-    _audit(
+    audit_case(
         f"referral.{status}",
         actor=actor,
         case=referral.case,
@@ -358,14 +359,6 @@ def accept_referral(referral, *, actor, text: str = "") -> Referral:
     return change_status(referral, actor=actor, status=Referral.Status.ACCEPTED, text=text)
 
 
-def decline_referral(referral, *, actor, reason: str) -> Referral:
-    return change_status(referral, actor=actor, status=Referral.Status.DECLINED, text=reason)
-
-
-def start_referral(referral, *, actor, text: str = "") -> Referral:
-    return change_status(referral, actor=actor, status=Referral.Status.IN_PROGRESS, text=text)
-
-
 def complete_referral(referral, *, actor, text: str = "") -> Referral:
     return change_status(referral, actor=actor, status=Referral.Status.COMPLETED, text=text)
 
@@ -388,7 +381,7 @@ def add_update(referral: Referral, *, actor, text: str) -> ReferralUpdate:
         text=text.strip(),
     )
     Referral.objects.filter(pk=referral.pk).update(updated_at=timezone.now())
-    _audit(
+    audit_case(
         "referral.updated", actor=actor, case=referral.case, detail={"referral": referral.reference}
     )
     event(referral.case, "referral_note", actor=actor, reference=referral.reference)
@@ -404,13 +397,13 @@ def record_view(referral: Referral, *, actor) -> None:
         Referral.objects.filter(pk=referral.pk, opened_at__isnull=True).update(
             opened_at=referral.opened_at
         )
-    _audit(
+    audit_case(
         "referral.viewed", actor=actor, case=referral.case, detail={"referral": referral.reference}
     )
 
 
 def record_letter(referral: Referral, *, actor, language: str) -> None:
-    _audit(
+    audit_case(
         "referral.letter_printed",
         actor=actor,
         case=referral.case,
@@ -450,7 +443,7 @@ def close_referrals_without_consent(consent, *, actor) -> list[str]:
             service=referral.service.name,
             status=Referral.Status.NOT_DELIVERED,
         )
-        _audit(
+        audit_case(
             "referral.not_delivered",
             actor=actor,
             case=consent.case,
@@ -459,7 +452,6 @@ def close_referrals_without_consent(consent, *, actor) -> list[str]:
         closed += 1
     if not closed:
         return []
-    from django.utils.translation import ngettext
 
     return [
         ngettext("%(n)s open referral was closed.", "%(n)s open referrals were closed.", closed)

@@ -23,18 +23,10 @@ from rest_framework.response import Response
 from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases import actions as case_actions
-from retorno.cases.api import (
-    CaseAPIView,
-    CaseRef,
-    OrganisationRef,
-    UserRef,
-    _valid,
-    case_to_change,
-    case_to_read,
-    enum_field,
-    query_data,
-)
+from retorno.cases.access import case_to_change, case_to_read
 from retorno.directory import access as directory_access
+from retorno.lib.api.fields import CaseRef, OrganisationRef, UserRef, enum_field
+from retorno.lib.api.views import CaseAPIView, query_data, validated_data
 from retorno.lib.errors import ActionError
 from retorno.plans.api import DirectoryServiceRef, live_action
 from retorno.referrals import access, actions, letter, sharing
@@ -359,7 +351,7 @@ class CaseReferrals(CaseAPIView):
     )
     def post(self, request, id):
         case = case_to_change(request, id)
-        data = _valid(ReferralInput, request)
+        data = validated_data(ReferralInput, request)
         plan_action = None
         if data.get("plan_action"):
             try:
@@ -404,7 +396,7 @@ class ReferralStatus(ReferralAPIView):
     )
     def post(self, request, id):
         referral = access.get_referral_for_user(request.user, id, write=True)
-        data = _valid(ReferralStatusInput, request)
+        data = validated_data(ReferralStatusInput, request)
         try:
             if data["status"] in (Referral.Status.COMPLETED, Referral.Status.NOT_DELIVERED):
                 actions.record_outcome(
@@ -434,7 +426,7 @@ class ReferralUpdates(ReferralAPIView):
     )
     def post(self, request, id):
         referral = access.get_referral_for_user(request.user, id, write=True)
-        data = _valid(ReferralNoteInput, request)
+        data = validated_data(ReferralNoteInput, request)
         update = actions.add_update(referral, actor=request.user, text=data["text"])
         return Response(ReferralUpdateOutput(update).data, status=status.HTTP_201_CREATED)
 

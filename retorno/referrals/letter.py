@@ -16,6 +16,7 @@ def language_for(referral, requested: str | None = None) -> str:
 
 
 def render_letter(referral, *, user, language: str) -> bytes:
+    # Import here: start-up (WeasyPrint takes about a second to import).
     import weasyprint
 
     with translation.override(language):

@@ -4,7 +4,12 @@ never drift from the rule."""
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from retorno.cases.display import languages, phone
+from retorno.cases.models import Vulnerability
 
 
 @dataclass(frozen=True)
@@ -22,28 +27,20 @@ def _name(case, referral):
 
 
 def _phone(case, referral):
-    from retorno.cases.templatetags.cases_tags import phone
-
     person = case.person
     return phone(person.phone_home) or phone(person.phone_europe)
 
 
 def _age(case, referral):
-    from django.utils import timezone
-
     year = case.person.birth_year
     return str(timezone.localdate().year - year) if year else ""
 
 
 def _languages(case, referral):
-    from retorno.cases.templatetags.cases_tags import languages
-
     return languages(case.person.languages)
 
 
 def _household(case, referral):
-    from django.utils.translation import ngettext
-
     children = case.household.filter(relationship="child", returning=True).count()
     if not children:
         return ""
@@ -53,8 +50,6 @@ def _household(case, referral):
 
 
 def _vulnerability(case, referral):
-    from retorno.cases.models import Vulnerability
-
     return ", ".join(str(Vulnerability(c).label) for c in case.vulnerability_codes)
 
 

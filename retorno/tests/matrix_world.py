@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from retorno.accounts.actions import create_token, invite_user
 from retorno.cases import actions as case_actions
-from retorno.cases.models import Consent, Cycle, Programme
+from retorno.cases.models import Consent
+from retorno.programmes.models import Cycle, Programme
 from retorno.cases.tests.factories import consent, handed_over, register
 from retorno.conftest import Personas, acting
 from retorno.demo.foundation import DEMO_PASSWORD, ensure_foundation

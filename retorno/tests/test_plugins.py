@@ -64,7 +64,7 @@ def test_the_navigation_is_in_the_same_order_as_before():
         "directory:our_services",
         "referrals:inbox",
         "audit:events",
-        "cases:programmes",
+        "programmes:list",
         "accounts:organisations",
         "accounts:users",
     ]

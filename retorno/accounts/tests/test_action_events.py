@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from retorno.accounts import actions
-from retorno.cases import programme_actions
+from retorno.programmes import actions as programme_actions
 from retorno.conftest import acting
 from retorno.testing.audit import assert_audited
 

@@ -1,6 +1,9 @@
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from retorno.cases import matching
+from retorno.cases import display, matching
 
 register = template.Library()
 
@@ -13,9 +16,6 @@ def reason_label(code):
 @register.filter
 def due_phrase(due, today):
     """ "Due 3 June · 2 days overdue", "Due today", "Due in 3 days" (MoJ contextual date)."""
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
 
     if due is None:
         return ""
@@ -34,22 +34,5 @@ def due_phrase(due, today):
     }
 
 
-@register.filter
-def phone(e164):
-    """+51987654321 -> +51 987 654 321"""
-    if not e164:
-        return ""
-    from retorno.cases.validation import format_phone
-
-    try:
-        return format_phone(e164)
-    except Exception:
-        return e164
-
-
-@register.filter
-def languages(codes):
-    from retorno.cases.forms import LANGUAGES
-
-    names = dict(LANGUAGES)
-    return ", ".join(str(names.get(code, code)) for code in codes or [])
+register.filter("phone", display.phone)
+register.filter("languages", display.languages)

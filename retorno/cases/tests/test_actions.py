@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from retorno.audit.models import AuditEvent
-from retorno.cases import actions
+from retorno.cases import actions, rules
 from retorno.cases.models import Case, CaseEvent, Consent, Handover, Phase, Task
 from retorno.cases.tests.factories import consent, handed_over, ready_to_depart, register
 from retorno.conftest import acting
@@ -177,7 +177,7 @@ def test_withdrawing_transfer_consent_withdraws_a_waiting_handover(personas):
     handover.refresh_from_db()
     assert handover.status == Handover.Status.RETURNED
     assert Case.objects.get().phase == Phase.READY_TO_DEPART
-    assert actions.consent_in_force(handover.case, "transfer") is None
+    assert rules.consent_in_force(handover.case, "transfer") is None
 
 
 def test_gbv_makes_the_case_sensitive_and_only_a_coordinator_removes_it(personas):

@@ -21,7 +21,7 @@ from retorno.cases.importing import (
     read_rows,
     validate_rows,
 )
-from retorno.cases.validation import DocumentCheck, PartialDate
+from retorno.lib.validation import DocumentCheck, PartialDate
 
 DATA = Path(__file__).resolve().parents[2] / "testing" / "data" / "dedup"
 HEADER = ",".join(COLUMNS)

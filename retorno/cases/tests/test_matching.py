@@ -18,10 +18,10 @@ from retorno.cases.matching import (
     find_matches_for,
     normalise_document,
     normalise_phone,
-    normalise_text,
     score_pair,
     search_key,
 )
+from retorno.lib.text import normalise_text
 
 DATA = Path(__file__).resolve().parents[2] / "testing" / "data" / "dedup"
 

@@ -2,6 +2,7 @@
 and the audit event that records the read."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.roles import Capability
@@ -83,8 +84,6 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -103,8 +102,3 @@ def _primary_action(case, user, is_owner, pending):
     if case.phase == Phase.FOLLOW_UP:
         return (_("Close case"), reverse("cases:close", args=[case.public_id]))
     return (_("Change phase"), reverse("cases:phase", args=[case.public_id]))
-
-
-def title_for(case: Case, page: str) -> str:
-    """Titles carry the reference, never a name (UX §3.6)."""
-    return _("%(page)s – Case %(reference)s") % {"page": page, "reference": case.reference}

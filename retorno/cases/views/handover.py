@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
-from retorno.cases import access, actions
+from retorno.cases import access, actions, rules
 from retorno.cases.forms import AcceptHandoverForm, HandoverForm, ReasonForm
 from retorno.cases.models import Consent, Handover, HouseholdMember, Phase
 from retorno.cases.views.common import case_context
-from retorno.cases.views.record import _owned
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 
@@ -39,7 +38,7 @@ def _drop_draft(request, case) -> None:
 
 @capability_required(Capability.WORK_CASES)
 def handover_start(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     problem = actions.handover_problem(case)
     if problem is not None and problem.code == "already_done":
         messages.info(request, problem.message)
@@ -49,7 +48,7 @@ def handover_start(request, case_id):
         context = case_context(request, case, "summary", record_view=False)
         context.update({"problem": problem, "may_change_phase": problem.code == "not_ready"})
         return render(request, "cases/handover_blocked.html", context)
-    consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
+    consent = rules.consent_in_force(case, Consent.Purpose.TRANSFER)
     national = Organisation.objects.filter(kind="national_desk", is_active=True)
     suggested = (
         national.filter(country=case.person.return_country).first()
@@ -77,13 +76,13 @@ def handover_start(request, case_id):
 @capability_required(Capability.WORK_CASES)
 def handover_check(request, case_id):
     """Check the handover before you send it (MoJ confirm-an-action)."""
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     if case.phase == Phase.HANDED_OVER:
         handover = access.of_case(case, Handover).filter(status=Handover.Status.PENDING).first()
         messages.info(
             request,
             _("This case was already handed over on %(date)s.")
-            % {"date": actions._format_date(case.handed_over_at)},
+            % {"date": actions.format_date(case.handed_over_at)},
         )
         if handover is not None:
             return redirect("cases:handover_sent", handover_id=handover.public_id)
@@ -92,7 +91,7 @@ def handover_check(request, case_id):
     if not draft or actions.handover_problem(case) is not None:
         return redirect("cases:handover_start", case_id=case.public_id)
     to_desk = Organisation.objects.filter(pk=draft["to_desk"]).first()
-    consent = actions.consent_in_force(case, Consent.Purpose.TRANSFER)
+    consent = rules.consent_in_force(case, Consent.Purpose.TRANSFER)
     problems = []
     if request.method == "POST":
         try:
@@ -215,7 +214,7 @@ def handover_accept(request, handover_id):
         messages.info(
             request,
             _("This handover was already decided on %(date)s.")
-            % {"date": actions._format_date(handover.decided_at)},
+            % {"date": actions.format_date(handover.decided_at)},
         )
         return redirect("cases:handover", handover_id=handover.public_id)
     form = AcceptHandoverForm(request.POST or None, desk=handover.to_desk)
@@ -255,7 +254,7 @@ def handover_return(request, handover_id):
         messages.info(
             request,
             _("This handover was already decided on %(date)s.")
-            % {"date": actions._format_date(handover.decided_at)},
+            % {"date": actions.format_date(handover.decided_at)},
         )
         return redirect("cases:handover", handover_id=handover.public_id)
     form = ReasonForm(request.POST or None)

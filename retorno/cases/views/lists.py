@@ -5,7 +5,10 @@ import secrets
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from retorno.accounts.roles import Capability
 from retorno.cases import access, queries
@@ -87,9 +90,6 @@ def _visible_for_list(user, filters, search_text):
 
 def _prepare_rows(cases) -> None:
     """What each row shows, computed once per page rather than in template tags per cell."""
-    from django.utils import timezone
-    from django.utils.dates import MONTHS_3
-    from django_countries import countries
 
     names = {}
     phase_labels = {code: str(label) for code, label in Phase.choices}
@@ -119,8 +119,6 @@ def _prepare_rows(cases) -> None:
 
 
 def _today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 

@@ -2,15 +2,15 @@
 closing, assignment and the timeline."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retorno.accounts.roles import Capability
 from retorno.audit.queries import events_for_target
-from retorno.cases import access, actions
+from retorno.cases import access, actions, rules
 from retorno.cases.forms import (
     AssessmentForm,
     AssignForm,
@@ -22,6 +22,7 @@ from retorno.cases.forms import (
     ReasonForm,
     VulnerabilityForm,
     WorkExperienceForm,
+    desk_staff,
 )
 from retorno.cases.models import (
     Consent,
@@ -32,18 +33,10 @@ from retorno.cases.models import (
     Vulnerability,
 )
 from retorno.cases.timeline import describe_events
+from retorno.cases.timeline import groups as timeline_groups
 from retorno.cases.views.common import case_context
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
-
-
-def _owned(request, case_id):
-    """A case the user may change: full access, at the owning desk. A case the user may only
-    read the summary of is a 403; one the user may not see at all, a 404."""
-    case = access.get_case_for_user(request.user, case_id, summary=True)
-    if case.access != access.FULL or case.owning_desk_id != request.user.organisation.pk:
-        raise PermissionDenied
-    return case
 
 
 def _conflict(request, case, form, template, **extra):
@@ -109,7 +102,7 @@ def summary(request, case_id):
             and handover.to_desk_id == request.user.organisation.pk,
             "today": timezone.localdate(),
             "phase_choices": _phase_choices(case, consents=every_consent),
-            "transfer_consent": actions.consent_in_force(
+            "transfer_consent": rules.consent_in_force(
                 case, Consent.Purpose.TRANSFER, consents=every_consent
             ),
         }
@@ -119,15 +112,15 @@ def summary(request, case_id):
 
 def _phase_choices(case, *, consents=None):
     choices = []
-    for phase in actions.TRANSITIONS.get(case.phase, set()):
-        problem = actions.phase_problem(case, phase, consents=consents)
+    for phase in rules.TRANSITIONS.get(case.phase, set()):
+        problem = rules.phase_problem(case, phase, consents=consents)
         choices.append((phase, Phase(phase).label, problem))
     return sorted(choices, key=lambda c: list(Phase.values).index(c[0]))
 
 
 @capability_required(Capability.WORK_CASES)
 def person_edit(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     person = case.person
     form = PersonDetailsForm(
         request.POST or None, initial=PersonDetailsForm.initial_for(person), desk=case.owning_desk
@@ -160,7 +153,7 @@ def person_edit(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def document_number_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = IdentityDocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -184,7 +177,7 @@ def document_number_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def work_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = WorkExperienceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.add_work_experience(case.person, actor=request.user, **form.cleaned_data)
@@ -205,7 +198,7 @@ def household(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def household_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = HouseholdMemberForm(request.POST or None, initial={"returning": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,7 +221,7 @@ def household_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def household_remove(request, case_id, member_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     member = (
         access.of_case(case, HouseholdMember)
         .filter(public_id=member_id)
@@ -236,8 +229,6 @@ def household_remove(request, case_id, member_id):
         .first()
     )
     if member is None:
-        from django.http import Http404
-
         raise Http404
     if request.method == "POST":
         actions.remove_household_member(member, actor=request.user)
@@ -250,7 +241,7 @@ def household_remove(request, case_id, member_id):
 
 @capability_required(Capability.WORK_CASES)
 def vulnerability(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = VulnerabilityForm(
         request.POST or None,
         initial={"categories": case.vulnerability_codes, "version": case.version},
@@ -293,7 +284,7 @@ def vulnerability(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def assessment_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,7 +309,7 @@ def assessment_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def phase(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     choices = [(p, label) for p, label, problem in _phase_choices(case) if not problem]
     blocked = [(label, problem) for p, label, problem in _phase_choices(case) if problem]
     form = PhaseForm(request.POST or None, choices=choices, initial={"version": case.version})
@@ -349,7 +340,7 @@ def phase(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def close(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     if case.phase == Phase.CLOSED:
         messages.info(request, _("This case is already closed."))
         return redirect("cases:case", case_id=case.public_id)
@@ -381,7 +372,7 @@ def close(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def reopen(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     if request.method != "POST":
         return redirect("cases:case", case_id=case.public_id)
     try:
@@ -395,7 +386,7 @@ def reopen(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def assign(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = AssignForm(request.POST or None, desk=case.owning_desk)
     if not request.user.can(Capability.MANAGE_CASES):
         # A caseworker may only take a case on themselves.
@@ -404,8 +395,6 @@ def assign(request, case_id):
         )
     if request.method == "POST":
         if request.POST.get("remove") and request.user.can(Capability.MANAGE_CASES):
-            from retorno.cases.forms import desk_staff
-
             user = desk_staff(case.owning_desk).filter(public_id=request.POST["remove"]).first()
             if user is not None:
                 actions.unassign_caseworker(case, actor=request.user, user=user)
@@ -434,7 +423,7 @@ def assign(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def sensitive_remove(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -465,7 +454,6 @@ def timeline(request, case_id):
         "actor_desk", "journal_entry"
     )
     kind = request.GET.get("type", "")
-    from retorno.cases.timeline import groups as timeline_groups
 
     groups = timeline_groups()
     if kind in groups:

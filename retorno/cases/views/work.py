@@ -18,7 +18,6 @@ from retorno.cases.forms import (
 )
 from retorno.cases.models import Consent
 from retorno.cases.views.common import case_context
-from retorno.cases.views.record import _owned
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
 
@@ -60,7 +59,7 @@ def consent(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def consent_record(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     initial = {
         "decided_on": timezone.localdate(),
         "purpose": request.GET.get("purpose", ""),
@@ -93,7 +92,7 @@ def consent_record(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def consent_withdraw(request, case_id, consent_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     item = (
         access.of_case(case, Consent).filter(public_id=consent_id).select_related("partner").first()
     )
@@ -143,7 +142,7 @@ def journal(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def journal_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = JournalEntryForm(
         request.POST or None,
         initial={"occurred_on": timezone.localdate(), "kind": "counselling"},
@@ -164,7 +163,7 @@ def journal_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def journal_amend(request, case_id, entry_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     entry = access.get_journal_entry_for_user(request.user, case, entry_id)
     form = AmendForm(request.POST or None, initial={"summary": entry.summary})
     if request.method == "POST" and form.is_valid():
@@ -192,7 +191,7 @@ def journal_amend(request, case_id, entry_id):
 
 @capability_required(Capability.WORK_CASES)
 def task_add(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = TaskForm(
         request.POST or None, desk=case.owning_desk, initial={"assignee": request.user.pk}
     )
@@ -242,7 +241,7 @@ def documents(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def document_upload(request, case_id):
-    case = _owned(request, case_id)
+    case = access.case_to_change(request, case_id)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.dates import WEEKDAYS_ABBR
 
-from retorno.cases.validation import format_phone
 from retorno.directory.models import pick_text
+from retorno.lib.validation import format_phone
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from retorno.audit.models import AuditEvent
 from retorno.conftest import acting
-from retorno.directory import actions, exchange, hsds, tabular
+from retorno.directory import actions, hsds, reading, tabular
 from retorno.directory.models import Location, Organization, Phone, Service
 from retorno.directory.tests.factories import location, organization, service
 from retorno.testing.audit import assert_audited
@@ -109,7 +109,7 @@ def _wipe():
 
 
 def _import(text, personas, country="PE"):
-    dataset = exchange.read_file("file", text.encode(), country)
+    dataset = reading.read_file("file", text.encode(), country)
     assert dataset.problems == []
     return actions.import_directory(
         actor=acting(personas.mateo), country=country, dataset=dataset, file_name="file"
@@ -311,7 +311,7 @@ def test_hsds_problems_are_reported_with_their_json_path_and_nothing_is_imported
     ministry["locations"][0]["addresses"][0]["country"] = "CL"
     document["contents"].append({"id": "nope", "name": "X"})
     _wipe()
-    dataset = exchange.read_file("file.json", json.dumps(document).encode(), "PE")
+    dataset = reading.read_file("file.json", json.dumps(document).encode(), "PE")
     index = document["contents"].index(ministry)
     problems = {p.where: p.message for p in dataset.problems}
     assert problems[f"contents[{index}].services[0].status"] == (
@@ -331,7 +331,7 @@ def test_hsds_problems_are_reported_with_their_json_path_and_nothing_is_imported
 
 def test_entries_of_another_countrys_directory_are_refused(personas, peru):
     text = hsds.write("PE")
-    dataset = exchange.read_file("file.json", text.encode(), "BO")
+    dataset = reading.read_file("file.json", text.encode(), "BO")
     messages = {p.message for p in dataset.problems}
     assert "This file is being imported into the directory of BO" in messages
     assert "This entry belongs to the directory of another country" in messages
@@ -348,7 +348,7 @@ CSV_WITH_PROBLEMS = (
 
 
 def test_csv_problems_are_reported_with_their_line_and_column(personas):
-    dataset = exchange.read_file("file.csv", CSV_WITH_PROBLEMS.encode(), "PE")
+    dataset = reading.read_file("file.csv", CSV_WITH_PROBLEMS.encode(), "PE")
     found = [(p.line, p.where) for p in dataset.problems]
     assert found == [
         (6, "organization_kind"),
@@ -374,7 +374,7 @@ def test_an_import_with_problems_commits_nothing_and_lists_every_problem(as_user
 def test_an_import_that_fails_half_way_leaves_nothing_behind(personas, peru, monkeypatch):
     text = hsds.write("PE")
     _wipe()
-    dataset = exchange.read_file("file.json", text.encode(), "PE")
+    dataset = reading.read_file("file.json", text.encode(), "PE")
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

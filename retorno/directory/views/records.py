@@ -16,7 +16,7 @@ from retorno.directory.forms import (
     ServiceStatusForm,
     text_language_of,
 )
-from retorno.directory.models import Location, Service, language_name, pick_text
+from retorno.directory.models import Location, Service, language_name, pick_text, text_languages
 from retorno.directory.views.common import conflicts_for, language_links, reader_required
 from retorno.lib.errors import ActionError
 from retorno.lib.views import form_error
@@ -51,8 +51,6 @@ def service_detail(request, service_id):
 
 
 def _translation_links(obj, url_name) -> list[dict]:
-    from retorno.directory.models import text_languages
-
     written = set(obj.description)
     url = reverse(url_name, args=[obj.public_id])
     return [

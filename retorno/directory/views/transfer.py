@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_countries import countries
 
 from retorno.audit.events import record
-from retorno.directory import access, actions, exchange, hsds, tabular
+from retorno.directory import access, actions, exchange, hsds, reading, tabular
 from retorno.directory.forms import UploadForm
 from retorno.directory.views.common import reader_required
 from retorno.lib.errors import ActionError
@@ -53,7 +53,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            dataset = exchange.read_file(upload.name, content, country)
+            dataset = reading.read_file(upload.name, content, country)
         except exchange.FileError as error:
             form.add_error("file", error.message)
         else:
@@ -85,7 +85,7 @@ def _reread(request, country):
     if data is None or data.get("country") != country:
         return None, None
     try:
-        dataset = exchange.read_file(data["name"], path.read_bytes(), country)
+        dataset = reading.read_file(data["name"], path.read_bytes(), country)
     except exchange.FileError:
         return data, None
     return data, dataset

@@ -1,6 +1,8 @@
 """Template helpers shared by every page: accessible form fields, dates, query strings."""
 
 from django import forms, template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -183,8 +185,6 @@ def form_fields(form, *names):
 @register.filter
 def changed_fields(changes, model_label):
     """The translated names of the fields in an audit event's changes ("Phone at home")."""
-    from django.apps import apps
-    from django.core.exceptions import FieldDoesNotExist
 
     model = apps.get_model(model_label)
     names = []

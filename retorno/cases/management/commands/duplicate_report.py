@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from retorno.accounts.models import Organisation
 from retorno.audit.events import record
 from retorno.cases import queries
+from retorno.cases.models import Case
 from retorno.lib.spreadsheets import CsvWriter
 
 
@@ -30,8 +31,6 @@ class Command(BaseCommand):
                 references[key] = person.desk_reference
         missing = [by_key[k] for k in by_key if k not in references]
         if missing:
-            from retorno.cases.models import Case
-
             first_case = {}
             for person_id, reference in (
                 Case.objects.filter(person__in=missing)

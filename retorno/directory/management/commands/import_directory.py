@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from retorno.accounts.middleware import active_memberships
 from retorno.accounts.models import User
-from retorno.directory import access, actions, exchange
+from retorno.directory import access, actions, exchange, reading
 from retorno.lib.errors import ActionError
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 "change its directory."
             )
         try:
-            dataset = exchange.read_file(path.name, path.read_bytes(), country)
+            dataset = reading.read_file(path.name, path.read_bytes(), country)
         except exchange.FileError as error:
             raise CommandError(error.message) from None
         if not dataset.ok:

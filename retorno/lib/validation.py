@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from stdnum.br import cpf as br_cpf
 from stdnum.cl import rut as cl_rut
 from stdnum.co import nit as co_nit
@@ -55,7 +56,6 @@ __all__ = [
     "PartialDate",
     "country_name",
     "format_phone",
-    "normalise_text",
     "parse_country",
     "parse_date_parts",
     "parse_document_type",
@@ -64,6 +64,7 @@ __all__ = [
     "parse_phone",
     "parse_sex",
     "validate_document",
+    "word_key",
 ]
 
 DOCUMENT_TYPES = ("passport", "national_id", "tax_id", "residence_permit", "other")
@@ -74,7 +75,7 @@ MAX_DOCUMENT_LENGTH = 30
 MIN_BIRTH_YEAR = 1900
 
 
-def normalise_text(value: str) -> str:
+def word_key(value: str) -> str:
     """Lower case, accents removed, inner whitespace collapsed: the key for word look-ups."""
     decomposed = unicodedata.normalize("NFKD", str(value))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -460,7 +461,7 @@ _DOCUMENT_TYPE_WORDS = {
     "other": "other|otro|altro|outro",
 }
 _DOCUMENT_TYPE_LOOKUP = {
-    normalise_text(word): code
+    word_key(word): code
     for code, words in _DOCUMENT_TYPE_WORDS.items()
     for word in words.split("|")
 }
@@ -470,7 +471,7 @@ def parse_document_type(raw: str) -> str:
     """A document type code from the code itself (any case) or a common name of the document
     in English, Spanish, Italian or Portuguese ("pasaporte", "DNI", "permesso di soggiorno").
     Empty stays empty."""
-    key = normalise_text(raw or "")
+    key = word_key(raw or "")
     if not key:
         return ""
     code = key.replace(" ", "_").replace("-", "_")
@@ -545,7 +546,7 @@ _MONTH_LOOKUP = _build_month_lookup()
 def parse_month(raw: str) -> int:
     """A month from 1 to 12, from its number or its name or abbreviation in English, Spanish,
     Italian or Portuguese ("3", "03", "mar", "marzo", "março", "giugno", "junho", "Sept.")."""
-    key = normalise_text(raw or "").rstrip(".")
+    key = word_key(raw or "").rstrip(".")
     if _isdigits(key):
         if 1 <= int(key) <= 12:
             return int(key)
@@ -627,7 +628,7 @@ def parse_partial_date(raw: str) -> PartialDate:
     parts = [
         p
         for p in _DATE_SEPARATORS.split(text)
-        if p and (p.isdigit() or normalise_text(p) not in _DATE_FILLER_WORDS)
+        if p and (p.isdigit() or word_key(p) not in _DATE_FILLER_WORDS)
     ]
     if not parts or len(parts) > 3 or not all(p.isalnum() for p in parts):
         raise _format_error()
@@ -701,9 +702,7 @@ _SEX_WORDS = {
     ),
     "unknown": "unknown|not known|desconocido|sconosciuto|desconhecido",
 }
-_SEX_LOOKUP = {
-    normalise_text(w): code for code, words in _SEX_WORDS.items() for w in words.split("|")
-}
+_SEX_LOOKUP = {word_key(w): code for code, words in _SEX_WORDS.items() for w in words.split("|")}
 
 
 def parse_sex(raw: str) -> str:
@@ -712,7 +711,7 @@ def parse_sex(raw: str) -> str:
 
     "H" (hombre) is refused on purpose: spreadsheets that use H for men use M for mujer,
     so "M" cannot be trusted in them; refusing H makes the desk fix the whole column."""
-    key = normalise_text(raw or "").rstrip(".")
+    key = word_key(raw or "").rstrip(".")
     if not key:
         return ""
     code = _SEX_LOOKUP.get(key)
@@ -762,22 +761,17 @@ def _country_names() -> dict[str, str]:
     """Normalised country name -> alpha-2: the programme countries' names and nationalities
     first, then every country's name in English, Spanish, Italian and Portuguese as
     django-countries translates it."""
-    from django_countries import countries
 
-    lookup = {
-        normalise_text(w): code for code, words in _COUNTRY_WORDS.items() for w in words.split("|")
-    }
+    lookup = {word_key(w): code for code, words in _COUNTRY_WORDS.items() for w in words.split("|")}
     for language in ("en", "es", "it", "pt"):
         with translation.override(language):
             for code, name in countries:
-                lookup.setdefault(normalise_text(str(name)), code)
+                lookup.setdefault(word_key(str(name)), code)
     return lookup
 
 
 @lru_cache(maxsize=4096)
 def _parse_country_key(key: str) -> str:
-    from django_countries import countries
-
     if len(key) in (2, 3) and key.isalpha():
         code = countries.alpha2(key.upper())
         if code:
@@ -789,7 +783,7 @@ def parse_country(raw: str) -> str:
     """ISO 3166 alpha-2 code from a code (alpha-2 or alpha-3, any case) or a country name in
     English, Spanish, Italian or Portuguese ("Perú", "Brasile", "Espanha"); the nationalities
     of the programme countries are understood too ("peruana"). Empty stays empty."""
-    key = normalise_text(raw or "").strip(" .")
+    key = word_key(raw or "").strip(" .")
     if not key:
         return ""
     code = _parse_country_key(key)
@@ -808,6 +802,4 @@ def country_name(code: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _country_name_in(code: str, language: str | None) -> str:
-    from django_countries import countries
-
     return str(countries.name(code)) if code else ""

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from retorno.cases.validation import (
+from retorno.lib.validation import (
     DocumentCheck,
     PartialDate,
     format_phone,
@@ -274,7 +274,7 @@ def test_document_numbers_that_cannot_be_a_number_are_always_refused(
 
 
 def test_every_example_shown_in_a_message_is_itself_a_valid_number():
-    from retorno.cases.validation import _SCHEMES
+    from retorno.lib.validation import _SCHEMES
 
     for (country, document_type), (scheme, _applies) in _SCHEMES.items():
         check = validate_document(document_type, scheme.example, country)

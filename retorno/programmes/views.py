@@ -3,17 +3,18 @@
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
-from retorno.cases import programme_actions
-from retorno.cases.models import Cycle, Programme
 from retorno.lib import widgets
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
+from retorno.programmes import actions
+from retorno.programmes.models import Cycle, Programme
 
 
 class ProgrammeForm(forms.Form):
@@ -85,7 +86,7 @@ class CycleForm(forms.Form):
 @capability_required(Capability.MANAGE_ORGANISATIONS)
 def programme_list(request):
     programmes = Programme.objects.annotate(n_cycles=Count("cycles")).order_by("-is_active", "name")
-    return render(request, "cases/programmes.html", {"programmes": programmes})
+    return render(request, "programmes/programmes.html", {"programmes": programmes})
 
 
 @capability_required(Capability.MANAGE_ORGANISATIONS)
@@ -93,14 +94,17 @@ def programme_create(request):
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = programme_actions.create_programme(actor=request.user, **form.cleaned_data)
+            programme = actions.create_programme(actor=request.user, **form.cleaned_data)
         except ActionError as error:
             form_error(form, error)
         else:
             messages.success(request, _("The programme is created. Now add its first cycle."))
-            return redirect("cases:programme", programme_id=programme.public_id)
+            return redirect("programmes:detail", programme_id=programme.public_id)
     return render(
-        request, "cases/programme_form.html", {"form": form}, status=422 if form.errors else 200
+        request,
+        "programmes/programme_form.html",
+        {"form": form},
+        status=422 if form.errors else 200,
     )
 
 
@@ -108,8 +112,6 @@ def programme_create(request):
 def programme_detail(request, programme_id):
     programme = Programme.objects.filter(public_id=programme_id).first()
     if programme is None:
-        from django.http import Http404
-
         raise Http404
     cycles = (
         Cycle.objects.filter(programme=programme)
@@ -117,7 +119,7 @@ def programme_detail(request, programme_id):
         .order_by("-starts_on")
     )
     return render(
-        request, "cases/programme_detail.html", {"programme": programme, "cycles": cycles}
+        request, "programmes/programme_detail.html", {"programme": programme, "cycles": cycles}
     )
 
 
@@ -125,21 +127,19 @@ def programme_detail(request, programme_id):
 def cycle_create(request, programme_id):
     programme = Programme.objects.filter(public_id=programme_id).first()
     if programme is None:
-        from django.http import Http404
-
         raise Http404
     form = CycleForm(request.POST or None, initial={"target_people": 1000})
     if request.method == "POST" and form.is_valid():
         try:
-            programme_actions.create_cycle(programme, actor=request.user, **form.cleaned_data)
+            actions.create_cycle(programme, actor=request.user, **form.cleaned_data)
         except ActionError as error:
             form_error(form, error)
         else:
             messages.success(request, _("The cycle is created."))
-            return redirect("cases:programme", programme_id=programme.public_id)
+            return redirect("programmes:detail", programme_id=programme.public_id)
     return render(
         request,
-        "cases/cycle_form.html",
+        "programmes/cycle_form.html",
         {"form": form, "programme": programme, "creating": True},
         status=422 if form.errors else 200,
     )
@@ -149,8 +149,6 @@ def cycle_create(request, programme_id):
 def cycle_edit(request, cycle_id):
     cycle = Cycle.objects.filter(public_id=cycle_id).select_related("programme").first()
     if cycle is None:
-        from django.http import Http404
-
         raise Http404
     initial = {
         "name": cycle.name,
@@ -162,15 +160,15 @@ def cycle_edit(request, cycle_id):
     form = CycleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            programme_actions.update_cycle(cycle, actor=request.user, **form.cleaned_data)
+            actions.update_cycle(cycle, actor=request.user, **form.cleaned_data)
         except ActionError as error:
             form_error(form, error)
         else:
             messages.success(request, _("The changes are saved."))
-            return redirect("cases:programme", programme_id=cycle.programme.public_id)
+            return redirect("programmes:detail", programme_id=cycle.programme.public_id)
     return render(
         request,
-        "cases/cycle_form.html",
+        "programmes/cycle_form.html",
         {"form": form, "programme": cycle.programme, "cycle": cycle, "creating": False},
         status=422 if form.errors else 200,
     )

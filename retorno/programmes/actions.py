@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.roles import Capability
 from retorno.audit.events import record
-from retorno.cases.models import Cycle, Programme
 from retorno.lib.errors import ActionError
+from retorno.programmes.models import Cycle, Programme
 
 
 def _require_admin(actor) -> None:

@@ -1,0 +1,1 @@
+"""The shared API toolkit: fields, permissions, base views, pagination. No models."""

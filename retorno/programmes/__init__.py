@@ -1,0 +1,1 @@
+"""Programmes of assisted return and their cycles: no personal data."""
