@@ -17,7 +17,6 @@ from django.utils import timezone
 from retorno.accounts.actions import create_token, invite_user
 from retorno.cases import actions as case_actions
 from retorno.cases.models import Consent
-from retorno.programmes.models import Cycle, Programme
 from retorno.cases.tests.factories import consent, handed_over, register
 from retorno.conftest import Personas, acting
 from retorno.demo.foundation import DEMO_PASSWORD, ensure_foundation
@@ -29,6 +28,7 @@ from retorno.plans.tests.factories import (
     sharing_consent,
     training_service,
 )
+from retorno.programmes.models import Cycle, Programme
 from retorno.referrals import actions as referral_actions
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"

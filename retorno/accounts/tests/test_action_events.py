@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from retorno.accounts import actions
-from retorno.programmes import actions as programme_actions
 from retorno.conftest import acting
+from retorno.programmes import actions as programme_actions
 from retorno.testing.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
