@@ -3,6 +3,8 @@ import time
 import uuid
 
 from django.conf import settings
+from django.http import Http404
+from django.urls import get_resolver
 from django.utils.cache import add_never_cache_headers
 
 from retorno.lib import request_context
@@ -100,7 +102,7 @@ class DebugNotFoundMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and not getattr(response, "retorno_page", False)
         ):
-            from retorno.views import not_found
-
-            return not_found(request)
+            # The project's handler404, looked up as Django does (no import of the layer above).
+            not_found = get_resolver().resolve_error_handler(404)
+            return not_found(request, Http404())
         return response

@@ -90,7 +90,15 @@ def texts(sections) -> str:
 def test_an_access_request_gathers_what_every_app_holds_about_the_person(personas, story):
     case, _document, referral = story
     held = plugins.person_data(case.person)
-    assert set(held) == {"accounts", "audit", "cases", "directory", "plans", "referrals"}
+    assert set(held) == {
+        "accounts",
+        "audit",
+        "cases",
+        "directory",
+        "plans",
+        "programmes",
+        "referrals",
+    }
     # Apps that hold nothing about a returnee say so.
     assert held["accounts"] == [] and held["directory"] == []
     cases = texts(held["cases"])

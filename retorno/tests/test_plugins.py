@@ -31,6 +31,7 @@ def test_every_installed_app_of_the_project_has_a_plugin():
         "retorno.cases",
         "retorno.directory",
         "retorno.plans",
+        "retorno.programmes",
         "retorno.referrals",
     }
     for config in project_apps():
@@ -143,6 +144,7 @@ def test_every_apps_pages_are_included_from_its_plugin():
     assert registry().urls == (
         ("", "retorno.accounts.urls"),
         ("audit/", "retorno.audit.urls"),
+        ("", "retorno.programmes.urls"),
         ("", "retorno.cases.urls"),
         ("", "retorno.directory.urls"),
         ("", "retorno.plans.urls"),
