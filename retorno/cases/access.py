@@ -87,21 +87,24 @@ def case_summaries_visible_to(user) -> QuerySet[Case]:
 
 
 def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = False) -> Case:
-    """The case, or 404. With summary=True a read-only summary view is enough; `case.access`
-    then says which the user has. Writing needs full access and a role that works on cases."""
-    if summary and not write:
-        full = _full_q(user)
-        qs = case_summaries_visible_to(user).select_related(*CASE_RELATED)
-        if full is not None:
-            # Which of the two the user has, in the same query.
-            qs = qs.annotate(full_access=ExpressionWrapper(full, output_field=BooleanField()))
-        case = get_or_404(qs, public_id)
-        case.access = FULL if case.full_access else SUMMARY
-        return case
-    case = get_or_404(cases_visible_to(user).select_related(*CASE_RELATED), public_id)
-    case.access = FULL
-    if write and not user.can(Capability.WORK_CASES):
-        raise PermissionDenied
+    """The one decision on a case. 404 when the user cannot see it at all. Reading needs full
+    access (the desk works on the case), or only a read-only summary view with summary=True;
+    `case.access` then says which the user has. Writing needs full access (the owning desk, with
+    a role that works on cases): a user who may read only the summary (the sending desk after a
+    handover, the receiving desk while it waits) gets 403."""
+    full = _full_q(user)
+    if full is None:
+        raise Http404
+    qs = case_summaries_visible_to(user).select_related(*CASE_RELATED)
+    # Which of the two the user has, in the same query.
+    qs = qs.annotate(full_access=ExpressionWrapper(full, output_field=BooleanField()))
+    case = get_or_404(qs, public_id)
+    case.access = FULL if case.full_access else SUMMARY
+    if case.access == SUMMARY:
+        if write:
+            raise PermissionDenied
+        if not summary:
+            raise Http404
     return case
 
 
@@ -230,20 +233,3 @@ def timeline_visible_to(user, case: Case) -> QuerySet:
 
 def cases_of_person_visible_to(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(person=person)
-
-
-# For API views: the request's user, a case id from the URL.
-
-
-def case_to_read(request, case_id):
-    """A case the user works on (full access), or 404 — sub-resources need full access."""
-    return get_case_for_user(request.user, case_id)
-
-
-def case_to_change(request, case_id):
-    """A case the user may change: 404 when they cannot see it at all, 403 when they see only
-    its summary (the sending desk after a handover, the receiving desk while it waits)."""
-    case = get_case_for_user(request.user, case_id, summary=True)
-    if case.access != FULL or case.owning_desk_id != request.user.organisation.pk:
-        raise PermissionDenied
-    return case

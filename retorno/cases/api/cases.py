@@ -392,7 +392,7 @@ class CaseDetail(CaseAPIView):
         description="Only the priority changes here; each other change has its own endpoint.",
     )
     def patch(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(CasePriorityInput, request)
         actions.set_priority(case, actor=request.user, priority=data["priority"])
         return Response(reread_case(request, case))
@@ -408,7 +408,7 @@ class CasePhase(CaseAPIView):
         operation_id="cases_phase_create", request=PhaseInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(PhaseInput, request)
         actions.change_phase(case, actor=request.user, to=data["phase"], note=data.get("note", ""))
         return Response(reread_case(request, case))
@@ -427,7 +427,7 @@ class CaseClose(CaseAPIView):
         operation_id="cases_close_create", request=CloseInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(CloseInput, request)
         actions.close_case(
             case,
@@ -450,7 +450,7 @@ class CaseReopen(CaseAPIView):
         operation_id="cases_reopen_create", request=NoteInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(NoteInput, request)
         actions.reopen_case(case, actor=request.user, note=data.get("note", ""))
         return Response(reread_case(request, case))
