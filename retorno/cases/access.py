@@ -86,6 +86,26 @@ def case_summaries_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(full | summary)
 
 
+def cases_for_list(user, *, handed_over: bool = False, search: str = "", desks=()) -> QuerySet:
+    """The cases a list of cases starts from, for the page and the API alike: the cases the user
+    works on; with the summaries of the cases their desk handed over only when asked for, by the
+    handed-over filter, a search, or a choice of another desk than theirs. (Sorting both together
+    costs the database a sort of every visible case; the desk's own come sorted from an index.)"""
+    own = user.organisation.pk if user.organisation is not None else None
+    if handed_over or search or any(pk != own for pk in desks or ()):
+        return case_summaries_visible_to(user)
+    return cases_visible_to(user)
+
+
+def list_access(user, cases) -> None:
+    """Set `case.access` (full or summary) on the cases of a list's page, in one query."""
+    full = set(
+        cases_visible_to(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)
+    )
+    for case in cases:
+        case.access = FULL if case.pk in full else SUMMARY
+
+
 def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = False) -> Case:
     """The one decision on a case. 404 when the user cannot see it at all. Reading needs full
     access (the desk works on the case), or only a read-only summary view with summary=True;
