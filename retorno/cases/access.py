@@ -120,12 +120,17 @@ def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = F
     qs = qs.annotate(full_access=ExpressionWrapper(full, output_field=BooleanField()))
     case = get_or_404(qs, public_id)
     case.access = FULL if case.full_access else SUMMARY
-    if case.access == SUMMARY:
-        if write:
-            raise PermissionDenied
-        if not summary:
-            raise Http404
+    if write and not may_change_case(user, case):
+        raise PermissionDenied
+    if case.access == SUMMARY and not summary:
+        raise Http404
     return case
+
+
+def may_change_case(user, case: Case) -> bool:
+    """Whether the user may change a case read through get_case_for_user: with full access, that
+    is at the desk that owns it, in a role that works on cases (what pages offer follows it)."""
+    return getattr(case, "access", None) == FULL and case.owning_desk_id == _desk(user).pk
 
 
 CASE_RELATED = ("person", "owning_desk", "origin_desk", "cycle__programme")
