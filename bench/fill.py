@@ -51,7 +51,6 @@ from django.utils import timezone  # noqa: E402
 from retorno.accounts.models import Membership, User  # noqa: E402
 from retorno.accounts.roles import Role  # noqa: E402
 from retorno.cases import matching  # noqa: E402
-from retorno.cases.actions import person_record  # noqa: E402
 from retorno.cases.models import (  # noqa: E402
     Assignment,
     Case,
@@ -580,7 +579,7 @@ class Filler:
         keys = [
             MatchKey(person=p, key=k)
             for p in persons
-            for k in matching.blocking_keys(person_record(p, documents=numbers.get(p.pk, [])))
+            for k in matching.blocking_keys(matching.record_of(p, documents=numbers.get(p.pk, [])))
         ]
         MatchKey.objects.bulk_create(keys, batch_size=500)
         self.count("match keys", len(keys))

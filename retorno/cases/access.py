@@ -86,23 +86,51 @@ def case_summaries_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(full | summary)
 
 
+def cases_for_list(user, *, handed_over: bool = False, search: str = "", desks=()) -> QuerySet:
+    """The cases a list of cases starts from, for the page and the API alike: the cases the user
+    works on; with the summaries of the cases their desk handed over only when asked for, by the
+    handed-over filter, a search, or a choice of another desk than theirs. (Sorting both together
+    costs the database a sort of every visible case; the desk's own come sorted from an index.)"""
+    own = user.organisation.pk if user.organisation is not None else None
+    if handed_over or search or any(pk != own for pk in desks or ()):
+        return case_summaries_visible_to(user)
+    return cases_visible_to(user)
+
+
+def list_access(user, cases) -> None:
+    """Set `case.access` (full or summary) on the cases of a list's page, in one query."""
+    full = set(
+        cases_visible_to(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)
+    )
+    for case in cases:
+        case.access = FULL if case.pk in full else SUMMARY
+
+
 def get_case_for_user(user, public_id, *, write: bool = False, summary: bool = False) -> Case:
-    """The case, or 404. With summary=True a read-only summary view is enough; `case.access`
-    then says which the user has. Writing needs full access and a role that works on cases."""
-    if summary and not write:
-        full = _full_q(user)
-        qs = case_summaries_visible_to(user).select_related(*CASE_RELATED)
-        if full is not None:
-            # Which of the two the user has, in the same query.
-            qs = qs.annotate(full_access=ExpressionWrapper(full, output_field=BooleanField()))
-        case = get_or_404(qs, public_id)
-        case.access = FULL if case.full_access else SUMMARY
-        return case
-    case = get_or_404(cases_visible_to(user).select_related(*CASE_RELATED), public_id)
-    case.access = FULL
-    if write and not user.can(Capability.WORK_CASES):
+    """The one decision on a case. 404 when the user cannot see it at all. Reading needs full
+    access (the desk works on the case), or only a read-only summary view with summary=True;
+    `case.access` then says which the user has. Writing needs full access (the owning desk, with
+    a role that works on cases): a user who may read only the summary (the sending desk after a
+    handover, the receiving desk while it waits) gets 403."""
+    full = _full_q(user)
+    if full is None:
+        raise Http404
+    qs = case_summaries_visible_to(user).select_related(*CASE_RELATED)
+    # Which of the two the user has, in the same query.
+    qs = qs.annotate(full_access=ExpressionWrapper(full, output_field=BooleanField()))
+    case = get_or_404(qs, public_id)
+    case.access = FULL if case.full_access else SUMMARY
+    if write and not may_change_case(user, case):
         raise PermissionDenied
+    if case.access == SUMMARY and not summary:
+        raise Http404
     return case
+
+
+def may_change_case(user, case: Case) -> bool:
+    """Whether the user may change a case read through get_case_for_user: with full access, that
+    is at the desk that owns it, in a role that works on cases (what pages offer follows it)."""
+    return getattr(case, "access", None) == FULL and case.owning_desk_id == _desk(user).pk
 
 
 CASE_RELATED = ("person", "owning_desk", "origin_desk", "cycle__programme")
@@ -230,20 +258,3 @@ def timeline_visible_to(user, case: Case) -> QuerySet:
 
 def cases_of_person_visible_to(user, person: Person) -> QuerySet[Case]:
     return cases_visible_to(user).filter(person=person)
-
-
-# For API views: the request's user, a case id from the URL.
-
-
-def case_to_read(request, case_id):
-    """A case the user works on (full access), or 404 — sub-resources need full access."""
-    return get_case_for_user(request.user, case_id)
-
-
-def case_to_change(request, case_id):
-    """A case the user may change: 404 when they cannot see it at all, 403 when they see only
-    its summary (the sending desk after a handover, the receiving desk while it waits)."""
-    case = get_case_for_user(request.user, case_id, summary=True)
-    if case.access != FULL or case.owning_desk_id != request.user.organisation.pk:
-        raise PermissionDenied
-    return case

@@ -26,6 +26,7 @@ from retorno.cases.models import (
     Vulnerability,
     WorkExperience,
 )
+from retorno.cases.rules import phone_country
 from retorno.lib import validation, widgets
 from retorno.programmes.models import Cycle, Programme
 
@@ -253,14 +254,8 @@ class PersonDetailsForm(PersonNameForm):
 
     def clean(self):
         data = super().clean()
-        desk_country = self.desk.country.code if self.desk else None
-        for name, region in (
-            (
-                "phone_europe",
-                desk_country if self.desk and self.desk.kind == "european_desk" else None,
-            ),
-            ("phone_home", data.get("return_country") or desk_country),
-        ):
+        for name in ("phone_europe", "phone_home"):
+            region = phone_country(name, desk=self.desk, return_country=data.get("return_country"))
             raw = (data.get(name) or "").strip()
             if raw:
                 try:

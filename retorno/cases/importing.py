@@ -556,9 +556,9 @@ def _message(error: ValidationError) -> str:
 def validate_rows(rows: list[RawRow], *, default_phone_region: str | None) -> ImportResult:
     """Check and normalise every row; collect every problem of every row.
 
-    ``default_phone_region`` is the desk's country: phone numbers without + or 00 are read as
-    numbers of that country first, then, if they are not valid there, as numbers of the row's
-    return country.
+    ``default_phone_region`` is ``cases.rules.phone_country`` of the phone the desk imports
+    (the desk's country): phone numbers without + or 00 are read as numbers of that country
+    first, then, if they are not valid there, as numbers of the row's return country.
     """
     result = ImportResult()
     references: dict[str, int] = {}

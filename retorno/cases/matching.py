@@ -50,6 +50,7 @@ __all__ = [
     "normalise_document",
     "normalise_phone",
     "normalise_text",
+    "record_of",
     "score_pair",
     "search_key",
 ]
@@ -68,6 +69,34 @@ class PersonRecord:
     document_numbers: tuple[str, ...] = ()  # raw as typed, any formatting
     phones: tuple[str, ...] = ()  # raw or E.164
     email: str = ""
+
+
+def record_of(source, *, documents: Iterable[str] = (), key: str | None = None) -> PersonRecord:
+    """The record matched for a person: the one way it is built, from a saved person (any object
+    with the person's attributes, keyed by its public id) or from the fields of one being
+    registered (a dict, keyed "new"), with the numbers of their identity documents."""
+    if isinstance(source, dict):
+        get = source.get
+        key = key or "new"
+    else:
+        key = key or str(source.public_id)
+
+        def get(name, default=None):
+            return getattr(source, name, default)
+
+    return PersonRecord(
+        key=key,
+        given_names=get("given_names") or "",
+        first_surname=get("first_surname") or "",
+        second_surname=get("second_surname") or "",
+        sex=get("sex") or "",
+        birth_year=get("birth_year"),
+        birth_month=get("birth_month"),
+        birth_day=get("birth_day"),
+        document_numbers=tuple(documents),
+        phones=tuple(p for p in (get("phone_europe"), get("phone_home")) if p),
+        email=get("email") or "",
+    )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from django.utils import timezone
 
 from retorno.cases import access, matching
 from retorno.cases.access import persons_visible_to, tasks_visible_to
-from retorno.cases.actions import person_record
 from retorno.cases.models import (
     Assignment,
     Case,
@@ -404,7 +403,7 @@ def similar_persons(user, record, *, exclude=()) -> tuple[list, bool]:
     by_key = {}
     pool = []
     for person in candidates:
-        rec = person_record(person, documents=[d.number for d in person.documents.all()])
+        rec = matching.record_of(person, documents=[d.number for d in person.documents.all()])
         by_key[rec.key] = person
         pool.append(rec)
     found = matching.find_matches_for(record, pool)
@@ -439,7 +438,7 @@ def desk_duplicates(desk, *, persons=None):
     persons = persons.prefetch_related("documents")
     by_key, records = {}, []
     for person in persons.iterator(chunk_size=2000):
-        record = person_record(person, documents=[d.number for d in person.documents.all()])
+        record = matching.record_of(person, documents=[d.number for d in person.documents.all()])
         by_key[record.key] = person
         records.append(record)
     matches = matching.find_duplicates(records)

@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
 from retorno.audit.events import record
 from retorno.cases.models import NATIONAL_PHASES, Case, Consent, Phase
@@ -36,6 +37,25 @@ def audit_case(verb, *, actor, case=None, person=None, target=None, **kwargs):
         person_id=person.public_id if person is not None else None,
         **kwargs,
     )
+
+
+def phone_field_at(desk) -> str:
+    """Which of a person's two phones a desk records when it is given one number (an imported
+    row): the number in Europe at a European desk, the number at home at a national desk."""
+    european = desk is not None and desk.kind == Organisation.Kind.EUROPEAN_DESK
+    return "phone_europe" if european else "phone_home"
+
+
+def phone_country(field: str, *, desk, return_country: str = "") -> str | None:
+    """The country a phone number typed without its country code is read in, for the pages, the
+    API and the import alike: a number in Europe (`phone_europe`) is one of a European desk's
+    country (a national desk does not guess a European country); a number at home
+    (`phone_home`) is one of the country of return, or else of the desk's country."""
+    desk_country = desk.country.code if desk is not None and desk.country else None
+    if field == "phone_europe":
+        european = desk is not None and desk.kind == Organisation.Kind.EUROPEAN_DESK
+        return desk_country if european else None
+    return return_country or desk_country
 
 
 def consent_in_force(case: Case, purpose: str, partner=None, *, consents=None) -> Consent | None:

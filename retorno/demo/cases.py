@@ -341,7 +341,10 @@ def ensure_demo_cases(users: dict, organisations: dict) -> int:
                 "issuing_country": country,
             }
         ]
-        case = actions.register_returnee(actor=worker, person=person, documents=documents)
+        # Made-up persons: look-alikes are welcome (the duplicate report shows them).
+        case = actions.register_returnee(
+            actor=worker, person=person, documents=documents, confirmed_not_duplicate=True
+        )
         for _child in range(children):
             actions.add_household_member(
                 case,

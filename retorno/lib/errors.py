@@ -12,3 +12,14 @@ class ActionError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class PossibleDuplicate(ActionError):
+    """Someone registered already looks like the person being registered: the user checks
+    `similar` (the look-alikes they may see, as (person, match) pairs best first) and whether a
+    likely match exists they may not see (`hidden_match`), then confirms to register anyway."""
+
+    def __init__(self, message, *, similar=(), hidden_match: bool = False):
+        super().__init__(message, field="not_a_duplicate", code="possible_duplicate")
+        self.similar = list(similar)
+        self.hidden_match = hidden_match

@@ -17,6 +17,7 @@ from retorno.cases.rules import (
 )
 from retorno.lib.errors import ActionError
 from retorno.plans.models import Goal, Plan, PlanAction
+from retorno.plans.rules import approval_problem
 
 
 def _require_draft(plan: Plan) -> None:
@@ -222,19 +223,6 @@ def submit_plan(plan: Plan, *, actor) -> Plan:
     audit_case("plan.submitted", actor=actor, case=plan.case, detail={"number": plan.number})
     event(plan.case, "plan_submitted", actor=actor, number=plan.number)
     return plan
-
-
-def approval_problem(plan: Plan, actor):
-    """Why the actor cannot approve this version, as a sentence; None when they can."""
-    if not actor.can(Capability.MANAGE_CASES):
-        return _("Only a coordinator of the desk approves a plan.")
-    if actor.organisation is None or plan.case.owning_desk_id != actor.organisation.pk:
-        return _("Only a coordinator of the desk that owns the case approves its plan.")
-    if actor.pk in (plan.contributors or []):
-        return _("You wrote part of this plan, so another coordinator must approve it.")
-    if plan.status != Plan.Status.SUBMITTED:
-        return _("Only a plan waiting for approval can be approved.")
-    return None
 
 
 @transaction.atomic

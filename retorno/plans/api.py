@@ -1,9 +1,9 @@
 """API views for reintegration plans, on the same access policy, actions and audit as the pages.
 
 The plan is part of the case: a case the user works on can be read with its plan, and only the
-owning desk changes it (`retorno.cases.access.case_to_read` / `case_to_change`). Every change goes
-through `retorno.plans.actions`; reading a plan records a read of the case, as the plan page
-does, and printing one records the print. The API speaks codes (status, dimension...).
+owning desk changes it (`retorno.cases.access.get_case_for_user`, with `write=True` to change).
+Every change goes through `retorno.plans.actions`; reading a plan records a read of the case, as
+the plan page does, and printing one records the print. The API speaks codes (status, dimension...).
 """
 
 from django.http import HttpResponse
@@ -14,12 +14,12 @@ from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 
 from retorno.cases import actions as case_actions
-from retorno.cases.access import case_to_change, case_to_read
+from retorno.cases.access import get_case_for_user
 from retorno.directory import access as directory_access
 from retorno.directory.api import EntryRef
 from retorno.lib.api.fields import NeverPartial, OrganisationRef, UserRef, enum_field, text_field
 from retorno.lib.api.views import CaseAPIView, ManagesCases, validated_data
-from retorno.plans import access, actions, pdf
+from retorno.plans import access, actions, pdf, rules
 from retorno.plans.forms import CURRENCIES
 from retorno.plans.models import Dimension, Plan, PlanAction
 
@@ -129,7 +129,7 @@ def plan_data(request, case, plan) -> dict:
     """The version with its goals and actions, and what the user may do with it."""
     plan.case = case  # the case as read through the access policy
     plan.goals_list = list(plan.goals.prefetch_related("actions__service__organization"))
-    problem = actions.approval_problem(plan, request.user)
+    problem = rules.approval_problem(plan, request.user)
     plan.approval_problem = str(problem) if problem else None
     plan.may_approve = problem is None
     return PlanOutput(plan).data
@@ -238,7 +238,7 @@ class CasePlan(CaseAPIView):
         "case has no plan yet.",
     )
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = get_case_for_user(request.user, id)
         case_actions.record_case_view(case, actor=request.user, page="plan")
         return Response(plan_data(request, case, current_or_404(case)))
 
@@ -250,7 +250,7 @@ class CasePlan(CaseAPIView):
         "a new version instead.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         data = validated_data(PlanDraftInput, request)
         plan = actions.draft_plan(case, actor=request.user, summary=data.get("summary", ""))
         return Response(reread(request, case, plan), status=status.HTTP_201_CREATED)
@@ -262,7 +262,7 @@ class CasePlan(CaseAPIView):
         description="Change the summary of the draft.",
     )
     def patch(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         plan = current_or_404(case)
         data = validated_data(PlanSummaryInput, request)
         actions.update_plan_summary(plan, actor=request.user, summary=data["summary"])
@@ -276,7 +276,7 @@ class PlanVersions(CaseAPIView):
         description="Every version of the plan, latest first.",
     )
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = get_case_for_user(request.user, id)
         case_actions.record_case_view(case, actor=request.user, page="plan")
         return self.paginate(access.plans_of_case(case).order_by("-number"), PlanVersionOutput)
 
@@ -284,7 +284,7 @@ class PlanVersions(CaseAPIView):
 class PlanVersion(CaseAPIView):
     @extend_schema(operation_id="cases_plan_versions_retrieve", responses=PlanOutput)
     def get(self, request, id, number):
-        case = case_to_read(request, id)
+        case = get_case_for_user(request.user, id)
         plan = access.get_plan_version(case, number)
         case_actions.record_case_view(case, actor=request.user, page="plan")
         return Response(plan_data(request, case, plan))
@@ -314,7 +314,7 @@ class PlanPdf(CaseAPIView):
         },
     )
     def get(self, request, id, number):
-        case = case_to_read(request, id)
+        case = get_case_for_user(request.user, id)
         plan = access.get_plan_version(case, number)
         language = pdf.language_for(case.person, request.query_params.get("language"))
         content = pdf.render_plan(plan, user=request.user, language=language)
@@ -333,7 +333,7 @@ class PlanGoals(CaseAPIView):
         responses={201: PlanGoalOutput},
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         plan = current_or_404(case)
         data = validated_data(PlanGoalInput, request)
         goal = actions.add_goal(plan, actor=request.user, **data)
@@ -342,7 +342,7 @@ class PlanGoals(CaseAPIView):
 
 class PlanGoal(CaseAPIView):
     def _goal(self, request, id, goal_id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         return access.get_goal_for_user(request.user, current_or_404(case), goal_id)
 
     @extend_schema(
@@ -377,7 +377,7 @@ class PlanGoalActions(CaseAPIView):
         responses={201: PlanActionOutput},
     )
     def post(self, request, id, goal_id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         goal = access.get_goal_for_user(request.user, current_or_404(case), goal_id)
         data = validated_data(PlanActionInput, request)
         action = actions.add_action(goal, actor=request.user, **data)
@@ -386,7 +386,7 @@ class PlanGoalActions(CaseAPIView):
 
 class PlanActionDetail(CaseAPIView):
     def _action(self, request, id, action_id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         return access.get_action_for_user(request.user, current_or_404(case), action_id)
 
     @extend_schema(
@@ -425,7 +425,7 @@ class PlanActionStatus(CaseAPIView):
         "being written) without a new version.",
     )
     def post(self, request, id, action_id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         action = live_action(request.user, case, action_id)
         data = validated_data(PlanActionStatusInput, request)
         action = actions.set_action_status(action, actor=request.user, status=data["status"])
@@ -441,7 +441,7 @@ class PlanSubmit(CaseAPIView):
         "write any of it.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         plan = actions.submit_plan(current_or_404(case), actor=request.user)
         return Response(reread(request, case, plan))
 
@@ -458,7 +458,7 @@ class PlanApprove(CaseAPIView):
         "an approved version). The previous approved version is superseded.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         plan = actions.approve_plan(current_or_404(case), actor=request.user)
         return Response(reread(request, case, plan))
 
@@ -474,7 +474,7 @@ class PlanSendBack(CaseAPIView):
         "change.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         plan = current_or_404(case)
         data = validated_data(PlanSendBackInput, request)
         plan = actions.send_back_plan(plan, actor=request.user, reason=data["reason"])
@@ -489,7 +489,7 @@ class PlanAgreement(CaseAPIView):
         description="Record that the person agreed to the approved plan.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         plan = current_or_404(case)
         data = validated_data(PlanAgreementInput, request)
         plan = actions.record_agreement(
@@ -511,7 +511,7 @@ class PlanNewVersion(CaseAPIView):
         "version stays in force until the new one is approved.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = get_case_for_user(request.user, id, write=True)
         copy = actions.new_version(current_or_404(case), actor=request.user)
         return Response(reread(request, case, copy), status=status.HTTP_201_CREATED)
 
@@ -615,7 +615,7 @@ class PlanCompare(CaseAPIView):
         description="Two versions side by side, goal by goal and action by action.",
     )
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = get_case_for_user(request.user, id)
         query = PlanCompareQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         versions = list(access.plans_of_case(case).order_by("-number"))

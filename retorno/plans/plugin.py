@@ -8,12 +8,13 @@ from retorno.lib.plugins import AppPlugin, CaseTab, MyWorkItem, TimelineKinds
 from retorno.plans import personal_data
 from retorno.plans.access import plans_visible_to
 from retorno.plans.models import Plan
+from retorno.plans.rules import may_approve
 from retorno.plans.timeline import DESCRIBERS
 
 
 def approvals(user, today):
-    """Plans submitted at the coordinator's desk that she did not write (their authors may not
-    approve them)."""
+    """Plans submitted at the coordinator's desk that she may approve (not those she wrote part
+    of): the approve action's own rule."""
     if not user.can(Capability.MANAGE_CASES):
         return None
     plans = [
@@ -22,7 +23,7 @@ def approvals(user, today):
         .filter(status=Plan.Status.SUBMITTED, case__owning_desk=user.organisation)
         .select_related("case")
         .order_by("submitted_at")[:20]
-        if user.pk not in (plan.contributors or [])
+        if may_approve(user, plan)
     ]
     return {"plans": plans} if plans else None
 

@@ -9,13 +9,12 @@ from django.utils.translation import gettext as _
 
 from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
-from retorno.cases.access import case_to_change
 from retorno.cases.views.common import case_context
 from retorno.directory.access import services_visible_to
 from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required, form_error
-from retorno.plans import access, actions, pdf
+from retorno.plans import access, actions, pdf, rules
 from retorno.plans.forms import (
     ActionForm,
     ActionStatusForm,
@@ -61,7 +60,7 @@ def _plan_context(request, case, tab="plan", *, record_view=True):
             "groups": groups,
             "totals": cost_totals(groups),
             "versions": access.plans_of_case(case),
-            "approval_problem": actions.approval_problem(plan, request.user) if plan else None,
+            "approval_problem": rules.approval_problem(plan, request.user) if plan else None,
             "editing": bool(plan and plan.editable and context["is_owner"]),
             "can_track": bool(plan and plan.status == Plan.Status.APPROVED and context["is_owner"]),
             "status_choices": PlanAction.Status.choices,
@@ -79,7 +78,7 @@ def plan(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def plan_start(request, case_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     if request.method == "POST":
         try:
             actions.draft_plan(case, actor=request.user)
@@ -99,7 +98,7 @@ def _draft(request, case):
 
 @capability_required(Capability.WORK_CASES)
 def summary_edit(request, case_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = _draft(request, case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -115,7 +114,7 @@ def summary_edit(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def goal_form(request, case_id, goal_id=None):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = _draft(request, case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -155,7 +154,7 @@ def goal_form(request, case_id, goal_id=None):
 
 @capability_required(Capability.WORK_CASES)
 def action_form(request, case_id, goal_id=None, action_id=None):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = _draft(request, case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -203,7 +202,7 @@ def action_form(request, case_id, goal_id=None, action_id=None):
 
 @capability_required(Capability.WORK_CASES)
 def action_status(request, case_id, action_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = access.current_plan(case)
     action = access.get_action_for_user(request.user, plan, action_id)
     form = ActionStatusForm(request.POST or None)
@@ -221,7 +220,7 @@ def action_status(request, case_id, action_id):
 
 @capability_required(Capability.WORK_CASES)
 def submit(request, case_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = access.current_plan(case)
     if request.method == "POST" and plan is not None:
         try:
@@ -243,7 +242,7 @@ def submit(request, case_id):
 @capability_required(Capability.MANAGE_CASES)
 def approve(request, case_id):
     """Check the plan before you approve it (UX §2.6)."""
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = access.current_plan(case)
     if plan is None:
         return redirect("plans:plan", case_id=case.public_id)
@@ -254,7 +253,7 @@ def approve(request, case_id):
             % {"date": timezone.localtime(plan.approved_at).date()},
         )
         return redirect("plans:plan", case_id=case.public_id)
-    problem = actions.approval_problem(plan, request.user)
+    problem = rules.approval_problem(plan, request.user)
     if request.method == "POST" and problem is None:
         try:
             actions.approve_plan(plan, actor=request.user)
@@ -277,7 +276,7 @@ def approve(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def send_back(request, case_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = access.current_plan(case)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and plan is not None:
@@ -297,7 +296,7 @@ def send_back(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def agreement(request, case_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = access.current_plan(case)
     form = AgreementForm(request.POST or None, initial={"agreed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and plan is not None:
@@ -321,7 +320,7 @@ def agreement(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def new_version(request, case_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = access.current_plan(case)
     if request.method == "POST" and plan is not None:
         try:

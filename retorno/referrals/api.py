@@ -23,7 +23,6 @@ from rest_framework.response import Response
 from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases import actions as case_actions
-from retorno.cases.access import case_to_change, case_to_read
 from retorno.directory import access as directory_access
 from retorno.lib.api.fields import CaseRef, OrganisationRef, UserRef, enum_field
 from retorno.lib.api.views import CaseAPIView, query_data, validated_data
@@ -332,7 +331,7 @@ class CaseReferrals(CaseAPIView):
         description="The case's referrals, latest first.",
     )
     def get(self, request, id):
-        case = case_to_read(request, id)
+        case = case_access.get_case_for_user(request.user, id)
         case_actions.record_case_view(case, actor=request.user, page="referrals")
         referrals = (
             access.referrals_of_case(case)
@@ -350,7 +349,7 @@ class CaseReferrals(CaseAPIView):
         "service.",
     )
     def post(self, request, id):
-        case = case_to_change(request, id)
+        case = case_access.get_case_for_user(request.user, id, write=True)
         data = validated_data(ReferralInput, request)
         plan_action = None
         if data.get("plan_action"):

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from retorno.accounts.roles import Capability
 from retorno.cases import access as case_access
 from retorno.cases import actions as case_actions
-from retorno.cases.access import case_to_change
 from retorno.cases.forms import ConsentForm
 from retorno.cases.models import Consent
 from retorno.cases.views.common import case_context
@@ -51,7 +50,7 @@ def _draft_key(case) -> str:
 
 @capability_required(Capability.WORK_CASES)
 def new(request, case_id):
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     plan = plan_access.current_plan(case)
     # A referral typed before the consent detour comes back as it was typed (?draft=1).
     draft = request.session.get(_draft_key(case)) if request.GET.get("draft") else None
@@ -146,7 +145,7 @@ def prepare_consent(request, case_id):
     """The "Record consent" button of the referral form: what was typed is kept as a draft,
     the organisation of the service gets a partner record if it has none, and the consent form
     opens with it chosen; once the consent is recorded, the referral form comes back as typed."""
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     if request.method != "POST":
         return redirect("referrals:case", case_id=case.public_id)
     service = _services(request.user).filter(pk=_pk(request.POST.get("service"))).first()
@@ -172,7 +171,7 @@ def _pk(value) -> int | None:
 def record_consent(request, case_id):
     """The consent form of the case, reached from the referral form: it returns there."""
 
-    case = case_to_change(request, case_id)
+    case = case_access.get_case_for_user(request.user, case_id, write=True)
     back = reverse("referrals:new", args=[case.public_id]) + "?draft=1"
     initial = {
         "decided_on": timezone.localdate(),

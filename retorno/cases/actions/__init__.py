@@ -30,7 +30,6 @@ from retorno.cases.actions.persons import (
     PERSON_FIELDS,
     add_identity_document,
     add_work_experience,
-    person_record,
     update_person,
 )
 from retorno.cases.actions.phases import (
@@ -76,7 +75,6 @@ __all__ = [
     "iter_import_persons",
     "mark_not_duplicate",
     "merge_persons",
-    "person_record",
     "record_assessment",
     "record_case_view",
     "record_consent",

@@ -8,7 +8,6 @@ from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
 from retorno.audit.events import record
 from retorno.cases import matching
-from retorno.cases.actions.persons import person_record
 from retorno.cases.actions.registration import starting_phase
 from retorno.cases.models import (
     Case,
@@ -19,6 +18,7 @@ from retorno.cases.models import (
     ReferenceCounter,
 )
 from retorno.cases.rules import (
+    phone_field_at,
     require_capability,
 )
 from retorno.lib.errors import ActionError
@@ -50,6 +50,7 @@ def iter_import_persons(*, actor, desk: Organisation, rows, file_name: str = "")
         cycle = current_cycle(desk)
         phase = starting_phase(desk, None)
         european = desk.kind == Organisation.Kind.EUROPEAN_DESK
+        phone_field = phone_field_at(desk)
         year = timezone.localdate().year
         counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
             desk=desk, year=year
@@ -59,7 +60,7 @@ def iter_import_persons(*, actor, desk: Organisation, rows, file_name: str = "")
         done = 0
         for start in range(0, len(rows), IMPORT_BATCH):
             batch = rows[start : start + IMPORT_BATCH]
-            persons = [_person_from_row(row, european) for row in batch]
+            persons = [_person_from_row(row, european, phone_field) for row in batch]
             Person.objects.bulk_create(persons)
             documents, keys, cases = [], [], []
             for row, person in zip(batch, persons, strict=True):
@@ -75,7 +76,7 @@ def iter_import_persons(*, actor, desk: Organisation, rows, file_name: str = "")
                             verified=row.document.verified,
                         )
                     )
-                person_rec = person_record(
+                person_rec = matching.record_of(
                     person, documents=[row.document.number] if row.document else []
                 )
                 keys.extend(
@@ -119,7 +120,7 @@ def iter_import_persons(*, actor, desk: Organisation, rows, file_name: str = "")
         )
 
 
-def _person_from_row(row, european: bool) -> Person:
+def _person_from_row(row, european: bool, phone_field: str) -> Person:
     person = Person(
         given_names=" ".join(row.given_names.split()),
         first_surname=" ".join(row.first_surname.split()),
@@ -135,7 +136,7 @@ def _person_from_row(row, european: bool) -> Person:
         desk_reference=row.reference or "",
     )
     if row.phone_e164:
-        setattr(person, "phone_europe" if european else "phone_home", row.phone_e164)
+        setattr(person, phone_field, row.phone_e164)
     if row.address:
         setattr(person, "address_europe" if european else "address_home", row.address)
     person.search_name = matching.search_key(

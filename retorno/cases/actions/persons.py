@@ -48,27 +48,10 @@ PERSON_FIELDS = (
 )
 
 
-def person_record(person: Person, documents=None) -> matching.PersonRecord:
-    if documents is None:
-        documents = [d.number for d in person.documents.all()]
-    return matching.PersonRecord(
-        key=str(person.public_id),
-        given_names=person.given_names,
-        first_surname=person.first_surname,
-        second_surname=person.second_surname,
-        sex=person.sex,
-        birth_year=person.birth_year,
-        birth_month=person.birth_month,
-        birth_day=person.birth_day,
-        document_numbers=tuple(documents),
-        phones=tuple(p for p in (person.phone_europe, person.phone_home) if p),
-        email=person.email,
-    )
-
-
 def refresh_match_keys(person: Person) -> None:
     person.refresh_from_db()
-    keys = matching.blocking_keys(person_record(person))
+    documents = [d.number for d in person.documents.all()]
+    keys = matching.blocking_keys(matching.record_of(person, documents=documents))
     MatchKey.objects.filter(person=person).exclude(key__in=keys).delete()
     existing = set(MatchKey.objects.filter(person=person).values_list("key", flat=True))
     MatchKey.objects.bulk_create(

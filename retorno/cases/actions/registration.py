@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
 from retorno.audit.events import diff
+from retorno.cases import matching
 from retorno.cases.actions.common import event, touch_case
 from retorno.cases.actions.handover import notify_assigned
 from retorno.cases.actions.persons import create_person
@@ -20,13 +21,14 @@ from retorno.cases.models import (
     Priority,
     ReferenceCounter,
 )
+from retorno.cases.queries import similar_persons
 from retorno.cases.rules import (
     audit_case,
     require_capability,
     require_case_open,
     require_case_owner,
 )
-from retorno.lib.errors import ActionError
+from retorno.lib.errors import ActionError, PossibleDuplicate
 from retorno.programmes.models import Cycle
 from retorno.programmes.queries import current_cycle
 
@@ -67,14 +69,36 @@ def register_returnee(
     phase: str | None = None,
     priority: str = "normal",
     cycle: Cycle | None = None,
+    confirmed_not_duplicate: bool = False,
 ) -> Case:
-    """Register a person and open their case at the actor's desk, in one go."""
+    """Register a person and open their case at the actor's desk, in one go. When someone
+    registered already looks like them, nothing is saved until the actor confirms this is
+    someone else (`confirmed_not_duplicate`): PossibleDuplicate says who looks alike."""
     require_capability(actor, Capability.WORK_CASES)
+    if not confirmed_not_duplicate:
+        require_not_duplicate(actor, person, documents)
     desk = actor.organisation
     new_person = create_person(fields=person, documents=documents)
     return _open_case(
         new_person, actor=actor, desk=desk, phase=phase, priority=priority, cycle=cycle
     )
+
+
+def require_not_duplicate(actor, person: dict, documents=()) -> None:
+    """The rule at registration, for the pages, the API and anything else that registers: a
+    person who looks like someone registered already (whether the actor may see them or not) is
+    registered only once the actor confirmed they are someone else."""
+    record = matching.record_of(person, documents=[d["number"] for d in documents])
+    similar, hidden_match = similar_persons(actor, record)
+    if similar or hidden_match:
+        raise PossibleDuplicate(
+            _(
+                "Someone who looks like this person is registered already. Check that this is "
+                "someone else before you register them."
+            ),
+            similar=similar,
+            hidden_match=hidden_match,
+        )
 
 
 def _open_case(person, *, actor, desk, phase, priority, cycle=None, audit=True) -> Case:

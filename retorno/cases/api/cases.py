@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 
-from retorno.cases import access, actions, matching, queries
+from retorno.cases import access, actions, queries
 from retorno.cases.api.common import error_messages
 from retorno.cases.api.persons import PersonBriefOutput, PersonFieldsInput
 from retorno.cases.models import (
@@ -38,7 +38,7 @@ from retorno.lib.api.views import (
     query_data,
     validated_data,
 )
-from retorno.lib.errors import ActionError
+from retorno.lib.errors import ActionError, PossibleDuplicate
 
 
 class CaseListQuery(serializers.Serializer):
@@ -273,25 +273,6 @@ class RegisterInput(PersonFieldsInput):
         return data
 
 
-def look_alike(user, fields: dict, documents: list) -> bool:
-    """Whether someone registered already looks like this person (visible to the user or not)."""
-    record = matching.PersonRecord(
-        key="new",
-        given_names=fields.get("given_names", ""),
-        first_surname=fields.get("first_surname", ""),
-        second_surname=fields.get("second_surname", ""),
-        sex=fields.get("sex", ""),
-        birth_year=fields.get("birth_year"),
-        birth_month=fields.get("birth_month"),
-        birth_day=fields.get("birth_day"),
-        document_numbers=tuple(d["number"] for d in documents),
-        phones=tuple(p for p in (fields.get("phone_europe"), fields.get("phone_home")) if p),
-        email=fields.get("email", ""),
-    )
-    similar, hidden_match = queries.similar_persons(user, record)
-    return bool(similar or hidden_match)
-
-
 class CaseCollection(CaseAPIView):
     """The cases the user works on and those whose summary they may read."""
 
@@ -305,10 +286,9 @@ class CaseCollection(CaseAPIView):
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
         user = request.user
-        if filters.pop("handed_over", False) or filters.get("search"):
-            cases = access.case_summaries_visible_to(user)
-        else:
-            cases = access.cases_visible_to(user)
+        cases = access.cases_for_list(
+            user, handed_over=filters.pop("handed_over", False), search=filters.get("search", "")
+        )
         cycle = filters.pop("cycle", None)
         if cycle is not None:
             cases = cases.filter(cycle__public_id=cycle)
@@ -326,9 +306,7 @@ class CaseCollection(CaseAPIView):
         )
         rows = {c.pk: c for c in queries.annotate_rows(cases.filter(pk__in=ids), user=user)}
         page = [rows[pk] for pk in ids if pk in rows]
-        full = set(access.cases_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-        for case in page:
-            case.access = access.FULL if case.pk in full else access.SUMMARY
+        access.list_access(user, page)
         return paginator.get_paginated_response(CaseRowOutput(page, many=True).data)
 
     @extend_schema(
@@ -343,7 +321,17 @@ class CaseCollection(CaseAPIView):
         phase = data.pop("phase", None)
         priority = data.pop("priority", None) or Priority.NORMAL
         confirmed = data.pop("not_a_duplicate", False)
-        if not confirmed and look_alike(request.user, data, documents):
+        try:
+            case = actions.register_returnee(
+                actor=request.user,
+                person=data,
+                documents=documents,
+                phase=phase,
+                priority=priority,
+                confirmed_not_duplicate=confirmed,
+            )
+        except PossibleDuplicate:
+            # The action's rule, said in the API's terms.
             raise ActionError(
                 _(
                     "Someone who looks like this person is registered already. Search the "
@@ -351,10 +339,7 @@ class CaseCollection(CaseAPIView):
                 ),
                 field="not_a_duplicate",
                 code="possible_duplicate",
-            )
-        case = actions.register_returnee(
-            actor=request.user, person=data, documents=documents, phase=phase, priority=priority
-        )
+            ) from None
         return Response(reread_case(request, case), status=status.HTTP_201_CREATED)
 
 
@@ -392,7 +377,7 @@ class CaseDetail(CaseAPIView):
         description="Only the priority changes here; each other change has its own endpoint.",
     )
     def patch(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(CasePriorityInput, request)
         actions.set_priority(case, actor=request.user, priority=data["priority"])
         return Response(reread_case(request, case))
@@ -408,7 +393,7 @@ class CasePhase(CaseAPIView):
         operation_id="cases_phase_create", request=PhaseInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(PhaseInput, request)
         actions.change_phase(case, actor=request.user, to=data["phase"], note=data.get("note", ""))
         return Response(reread_case(request, case))
@@ -427,7 +412,7 @@ class CaseClose(CaseAPIView):
         operation_id="cases_close_create", request=CloseInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(CloseInput, request)
         actions.close_case(
             case,
@@ -450,7 +435,7 @@ class CaseReopen(CaseAPIView):
         operation_id="cases_reopen_create", request=NoteInput, responses={200: CaseDetailOutput}
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(NoteInput, request)
         actions.reopen_case(case, actor=request.user, note=data.get("note", ""))
         return Response(reread_case(request, case))

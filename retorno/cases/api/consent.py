@@ -93,7 +93,7 @@ class CaseConsents(CaseAPIView):
         "those that count now.",
     )
     def get(self, request, id):
-        case = access.case_to_read(request, id)
+        case = access.get_case_for_user(request.user, id)
         actions.record_case_view(case, actor=request.user, page="consent")
         consents = case.consents.select_related(*CONSENT_RELATED).order_by("-recorded_at", "-pk")
         return self.paginate(consents, ConsentOutput)
@@ -104,7 +104,7 @@ class CaseConsents(CaseAPIView):
         responses={201: ConsentOutput},
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(ConsentInput, request, case=case)
         consent = actions.record_consent(
             case,
@@ -137,7 +137,7 @@ class ConsentWithdraw(CaseAPIView):
         "referrals that depended on the consent stop.",
     )
     def post(self, request, id, consent_id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         consent = case.consents.filter(public_id=consent_id).first()
         if consent is None:
             raise Http404

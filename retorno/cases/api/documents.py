@@ -50,7 +50,7 @@ class CaseDocuments(CaseAPIView):
 
     @extend_schema(operation_id="cases_documents_list", responses=DocumentOutput(many=True))
     def get(self, request, id):
-        case = access.case_to_read(request, id)
+        case = access.get_case_for_user(request.user, id)
         actions.record_case_view(case, actor=request.user, page="documents")
         documents = (
             access.documents_visible_to(request.user, case)
@@ -66,7 +66,7 @@ class CaseDocuments(CaseAPIView):
         description="Upload a file (multipart/form-data). Its real type is read from its content.",
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(DocumentInput, request)
         document = actions.upload_document(
             case,
@@ -94,7 +94,7 @@ class DocumentDownload(CaseAPIView):
         },
     )
     def get(self, request, id, document_id):
-        case = access.case_to_read(request, id)
+        case = access.get_case_for_user(request.user, id)
         document = access.get_document_for_user(request.user, case, document_id)
         actions.record_document_download(document, actor=request.user)
         extension = actions.ALLOWED_DOCUMENT_TYPES.get(document.content_type, "bin")

@@ -67,7 +67,7 @@ class CaseHandover(CaseAPIView):
         "person's consent to the transfer.",
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(HandoverInput, request)
         handover = actions.hand_over_case(case, actor=request.user, **data)
         return Response(HandoverOutput(handover).data, status=status.HTTP_201_CREATED)

@@ -52,7 +52,7 @@ class HouseholdMemberOutput(serializers.Serializer):
 class CaseHousehold(CaseAPIView):
     @extend_schema(operation_id="cases_household_list", responses=HouseholdMemberOutput(many=True))
     def get(self, request, id):
-        case = access.case_to_read(request, id)
+        case = access.get_case_for_user(request.user, id)
         actions.record_case_view(case, actor=request.user, page="household")
         members = case.household.select_related("person").order_by("pk")
         return self.paginate(members, HouseholdMemberOutput)
@@ -63,7 +63,7 @@ class CaseHousehold(CaseAPIView):
         responses={201: HouseholdMemberOutput},
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(HouseholdMemberInput, request)
         relationship = data.pop("relationship")
         returning = data.pop("returning")

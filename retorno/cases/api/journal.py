@@ -75,7 +75,7 @@ class CaseJournal(CaseAPIView):
         "coordinators.",
     )
     def get(self, request, id):
-        case = access.case_to_read(request, id)
+        case = access.get_case_for_user(request.user, id)
         actions.record_case_view(case, actor=request.user, page="journal")
         entries = (
             access.journal_visible_to(request.user, case)
@@ -90,7 +90,7 @@ class CaseJournal(CaseAPIView):
         responses={201: JournalEntryOutput},
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(JournalEntryInput, request)
         entry = actions.add_journal_entry(case, actor=request.user, **data)
         return Response(JournalEntryOutput(entry).data, status=status.HTTP_201_CREATED)
@@ -104,7 +104,7 @@ class JournalAmend(CaseAPIView):
         description="A correction is a new entry pointing at the original, which stays.",
     )
     def post(self, request, id, entry_id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         entry = access.get_journal_entry_for_user(request.user, case, entry_id)
         data = validated_data(AmendInput, request)
         amendment = actions.amend_journal_entry(

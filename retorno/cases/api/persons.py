@@ -10,8 +10,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from retorno.accounts.models import Organisation
-from retorno.cases import access, actions
+from retorno.cases import access, actions, rules
 from retorno.cases.api.common import error_messages
 from retorno.cases.forms import LANGUAGES
 from retorno.cases.models import (
@@ -75,20 +74,15 @@ def clean_birth(data: dict) -> None:
 
 
 def clean_phones(data: dict, *, desk, person=None) -> None:
-    """E.164, read like the form reads them: a number without its country code is one of the
-    desk's country (in Europe) or of the country of return (at home)."""
-    desk_country = desk.country.code if desk is not None and desk.country else None
-    european = desk is not None and desk.kind == Organisation.Kind.EUROPEAN_DESK
+    """E.164, read like the form reads them: the country of a number without its country code
+    is cases.rules.phone_country's."""
     if "return_country" in data:
         return_country = data["return_country"]
     else:
         return_country = person.return_country.code if person is not None else ""
-    regions = {
-        "phone_europe": desk_country if european else None,
-        "phone_home": return_country or desk_country,
-    }
     errors = {}
-    for name, region in regions.items():
+    for name in ("phone_europe", "phone_home"):
+        region = rules.phone_country(name, desk=desk, return_country=return_country)
         raw = (data.get(name) or "").strip()
         if name not in data:
             continue

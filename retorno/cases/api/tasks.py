@@ -81,7 +81,7 @@ class CaseTasks(CaseAPIView):
         operation_id="cases_tasks_create", request=TaskInput, responses={201: TaskOutput}
     )
     def post(self, request, id):
-        case = access.case_to_change(request, id)
+        case = access.get_case_for_user(request.user, id, write=True)
         data = validated_data(TaskInput, request)
         assignee = request.user
         if data.get("assignee"):

@@ -25,7 +25,9 @@ def register(user, **person):
     }
     fields.update(person)
     documents = fields.pop("documents", [])
-    return actions.register_returnee(actor=user, person=fields, documents=documents)
+    return actions.register_returnee(
+        actor=user, person=fields, documents=documents, confirmed_not_duplicate=True
+    )
 
 
 def consent(case, user, purpose=Consent.Purpose.CASE_MANAGEMENT, **kwargs):

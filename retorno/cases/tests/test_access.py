@@ -223,3 +223,43 @@ def test_the_visible_tasks_are_those_of_the_visible_cases(personas):
     # A caseworker of Milan who is not assigned does not see the sensitive case's task.
     actions.unassign_caseworker(sensitive, actor=acting(personas.bruno), user=personas.ana)
     assert seen(acting(personas.ana)) == {plain.pk}
+
+
+def test_get_case_for_user_answers_404_to_an_outsider_and_403_to_a_summary_reader(personas):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    case = actions.accept_handover(
+        handover, actor=acting(personas.mateo), caseworker=personas.lucia
+    )
+    # The owning desk reads and changes it.
+    assert access.get_case_for_user(acting(personas.lucia), case.public_id, write=True) == case
+    # The sending desk reads the summary: it may not change the case (403), nor open its
+    # sub-pages (404, as if they did not exist).
+    with pytest.raises(PermissionDenied):
+        access.get_case_for_user(acting(personas.ana), case.public_id, write=True)
+    with pytest.raises(Http404):
+        access.get_case_for_user(acting(personas.ana), case.public_id)
+    # An outsider gets 404 whatever they ask.
+    for kwargs in ({}, {"summary": True}, {"write": True}):
+        with pytest.raises(Http404):
+            access.get_case_for_user(acting(personas.dario), case.public_id, **kwargs)
+
+
+def test_a_waiting_handover_is_read_but_not_changed_by_the_receiving_desk(personas):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    handover = handed_over(register(personas.ana), personas.ana, personas.org("LIM"))
+    case = handover.case
+    # The receiving coordinator sees the summary to decide, and may decide on the handover...
+    assert access.get_case_for_user(acting(personas.mateo), case.public_id, summary=True)
+    assert access.get_handover_for_user(acting(personas.mateo), handover.public_id, write=True)
+    # ...but not change the case while it waits (403), and the sending desk may not decide (403).
+    with pytest.raises(PermissionDenied):
+        access.get_case_for_user(acting(personas.mateo), case.public_id, write=True)
+    with pytest.raises(PermissionDenied):
+        access.get_handover_for_user(acting(personas.ana), handover.public_id, write=True)
+    with pytest.raises(Http404):
+        access.get_handover_for_user(acting(personas.dario), handover.public_id, write=True)

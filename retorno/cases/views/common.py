@@ -48,7 +48,7 @@ def case_context(request, case: Case, tab: str, *, record_view: bool = True) -> 
         if latest_handover is not None and latest_handover.status == Handover.Status.PENDING
         else None
     )
-    is_owner = case.access == access.FULL and case.owning_desk_id == user.organisation.pk
+    is_owner = access.may_change_case(user, case)
     tabs = []
     if case.access == access.FULL:
         for code, label, url_name in tabs_for(case):

@@ -38,7 +38,7 @@ def _drop_draft(request, case) -> None:
 
 @capability_required(Capability.WORK_CASES)
 def handover_start(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     problem = actions.handover_problem(case)
     if problem is not None and problem.code == "already_done":
         messages.info(request, problem.message)
@@ -76,7 +76,7 @@ def handover_start(request, case_id):
 @capability_required(Capability.WORK_CASES)
 def handover_check(request, case_id):
     """Check the handover before you send it (MoJ confirm-an-action)."""
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     if case.phase == Phase.HANDED_OVER:
         handover = access.of_case(case, Handover).filter(status=Handover.Status.PENDING).first()
         messages.info(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from retorno.accounts.roles import Capability
-from retorno.cases import actions, import_files, importing
+from retorno.cases import actions, import_files, importing, rules
 from retorno.lib.errors import ActionError
 from retorno.lib.views import capability_required
 
@@ -61,7 +61,11 @@ def _forget(request) -> None:
 
 def _parse(request, name: str, content: bytes):
     desk = request.user.organisation
-    return importing.parse_import(name, content, default_phone_region=desk.country.code)
+    return importing.parse_import(
+        name,
+        content,
+        default_phone_region=rules.phone_country(rules.phone_field_at(desk), desk=desk),
+    )
 
 
 @capability_required(Capability.MANAGE_CASES)

@@ -120,7 +120,7 @@ def _phase_choices(case, *, consents=None):
 
 @capability_required(Capability.WORK_CASES)
 def person_edit(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     person = case.person
     form = PersonDetailsForm(
         request.POST or None, initial=PersonDetailsForm.initial_for(person), desk=case.owning_desk
@@ -153,7 +153,7 @@ def person_edit(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def document_number_add(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = IdentityDocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -177,7 +177,7 @@ def document_number_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def work_add(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = WorkExperienceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.add_work_experience(case.person, actor=request.user, **form.cleaned_data)
@@ -198,7 +198,7 @@ def household(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def household_add(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = HouseholdMemberForm(request.POST or None, initial={"returning": True})
     if request.method == "POST" and form.is_valid():
         try:
@@ -221,7 +221,7 @@ def household_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def household_remove(request, case_id, member_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     member = (
         access.of_case(case, HouseholdMember)
         .filter(public_id=member_id)
@@ -241,7 +241,7 @@ def household_remove(request, case_id, member_id):
 
 @capability_required(Capability.WORK_CASES)
 def vulnerability(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = VulnerabilityForm(
         request.POST or None,
         initial={"categories": case.vulnerability_codes, "version": case.version},
@@ -284,7 +284,7 @@ def vulnerability(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def assessment_add(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +309,7 @@ def assessment_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def phase(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     choices = [(p, label) for p, label, problem in _phase_choices(case) if not problem]
     blocked = [(label, problem) for p, label, problem in _phase_choices(case) if problem]
     form = PhaseForm(request.POST or None, choices=choices, initial={"version": case.version})
@@ -340,7 +340,7 @@ def phase(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def close(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     if case.phase == Phase.CLOSED:
         messages.info(request, _("This case is already closed."))
         return redirect("cases:case", case_id=case.public_id)
@@ -372,7 +372,7 @@ def close(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def reopen(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     if request.method != "POST":
         return redirect("cases:case", case_id=case.public_id)
     try:
@@ -386,7 +386,7 @@ def reopen(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def assign(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = AssignForm(request.POST or None, desk=case.owning_desk)
     if not request.user.can(Capability.MANAGE_CASES):
         # A caseworker may only take a case on themselves.
@@ -423,7 +423,7 @@ def assign(request, case_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def sensitive_remove(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

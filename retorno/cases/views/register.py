@@ -7,24 +7,12 @@ from django.utils.translation import gettext as _
 from retorno.accounts.roles import Capability
 from retorno.cases import actions, matching, queries
 from retorno.cases.forms import RegisterForm
-from retorno.lib.errors import ActionError
+from retorno.lib.errors import ActionError, PossibleDuplicate
 from retorno.lib.views import capability_required, form_error
 
 
 def _record_from(fields: dict, document: dict | None) -> matching.PersonRecord:
-    return matching.PersonRecord(
-        key="new",
-        given_names=fields.get("given_names", ""),
-        first_surname=fields.get("first_surname", ""),
-        second_surname=fields.get("second_surname", ""),
-        sex=fields.get("sex", ""),
-        birth_year=fields.get("birth_year"),
-        birth_month=fields.get("birth_month"),
-        birth_day=fields.get("birth_day"),
-        document_numbers=(document["number"],) if document else (),
-        phones=tuple(p for p in (fields.get("phone_europe"), fields.get("phone_home")) if p),
-        email=fields.get("email", ""),
-    )
+    return matching.record_of(fields, documents=[document["number"]] if document else [])
 
 
 @capability_required(Capability.WORK_CASES)
@@ -35,17 +23,6 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         fields = form.person_fields()
         document = form.cleaned_data.get("document")
-        similar, hidden_match = queries.similar_persons(
-            request.user, _record_from(fields, document)
-        )
-        if (similar or hidden_match) and not form.cleaned_data.get("not_a_duplicate"):
-            # Show the look-alikes first; the caseworker confirms to register anyway.
-            return render(
-                request,
-                "cases/register.html",
-                {"form": form, "similar": similar, "hidden_match": hidden_match, "confirm": True},
-                status=200,
-            )
         try:
             case = actions.register_returnee(
                 actor=request.user,
@@ -53,7 +30,13 @@ def register(request):
                 documents=[document] if document else [],
                 phase=form.cleaned_data.get("phase") or None,
                 priority=form.cleaned_data.get("priority") or "normal",
+                confirmed_not_duplicate=bool(form.cleaned_data.get("not_a_duplicate")),
             )
+        except PossibleDuplicate as duplicate:
+            # Show the look-alikes first; the caseworker confirms to register anyway.
+            context = {"form": form, "similar": duplicate.similar, "confirm": True}
+            context["hidden_match"] = duplicate.hidden_match
+            return render(request, "cases/register.html", context, status=200)
         except ActionError as error:
             form_error(form, error)
         else:

@@ -59,7 +59,7 @@ def consent(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def consent_record(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     initial = {
         "decided_on": timezone.localdate(),
         "purpose": request.GET.get("purpose", ""),
@@ -92,7 +92,7 @@ def consent_record(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def consent_withdraw(request, case_id, consent_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     item = (
         access.of_case(case, Consent).filter(public_id=consent_id).select_related("partner").first()
     )
@@ -142,7 +142,7 @@ def journal(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def journal_add(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = JournalEntryForm(
         request.POST or None,
         initial={"occurred_on": timezone.localdate(), "kind": "counselling"},
@@ -163,7 +163,7 @@ def journal_add(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def journal_amend(request, case_id, entry_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     entry = access.get_journal_entry_for_user(request.user, case, entry_id)
     form = AmendForm(request.POST or None, initial={"summary": entry.summary})
     if request.method == "POST" and form.is_valid():
@@ -191,7 +191,7 @@ def journal_amend(request, case_id, entry_id):
 
 @capability_required(Capability.WORK_CASES)
 def task_add(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = TaskForm(
         request.POST or None, desk=case.owning_desk, initial={"assignee": request.user.pk}
     )
@@ -241,7 +241,7 @@ def documents(request, case_id):
 
 @capability_required(Capability.WORK_CASES)
 def document_upload(request, case_id):
-    case = access.case_to_change(request, case_id)
+    case = access.get_case_for_user(request.user, case_id, write=True)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

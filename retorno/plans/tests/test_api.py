@@ -1,6 +1,9 @@
 """The JSON API for reintegration plans: the same access policy, actions and audit as the pages."""
 
+import datetime
+
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -403,3 +406,33 @@ def test_a_closed_case_gets_no_new_version(api_as, personas, approved):
     refused = api_as(personas.lucia).post(url(case, "new-version/"))
     assert refused.status_code == 400
     assert refused.json()["error"]["code"] == "closed"
+
+
+def test_my_work_the_approve_page_and_the_api_agree_on_who_may_approve(api_as, as_user, personas):
+    """One rule (plans.rules.approval_problem): the author of a submitted plan does not find it
+    on My work, sees why on the approve page and in the API; another coordinator finds it."""
+    from retorno.plans.plugin import approvals
+
+    case = lima_case(personas)
+    mateo = api_as(personas.mateo)
+    mateo.post(url(case), {}, format="json")
+    goal = mateo.post(
+        url(case, "goals/"), {"dimension": "economic", "description": "Work"}, format="json"
+    ).json()
+    mateo.post(
+        url(case, f"goals/{goal['id']}/actions/"),
+        {"description": "Course", "responsible": "desk"},
+        format="json",
+    )
+    assert mateo.post(url(case, "submit/")).status_code == 200
+    teresa = coordinator(personas)
+    today = datetime.date.today()
+    assert approvals(acting(personas.mateo), today) is None
+    assert [p.case for p in approvals(acting(teresa), today)["plans"]] == [case]
+    problem = "You wrote part of this plan, so another coordinator must approve it."
+    assert mateo.get(url(case)).json()["approval_problem"] == problem
+    page = as_user(personas.mateo).get(reverse("plans:approve", args=[case.public_id]))
+    assert page.status_code == 200 and problem in page.content.decode()
+    assert api_as(teresa).get(url(case)).json()["may_approve"] is True
+    page = as_user(teresa).get(reverse("plans:approve", args=[case.public_id]))
+    assert page.status_code == 200 and problem not in page.content.decode()

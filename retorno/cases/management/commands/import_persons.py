@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from retorno.accounts.middleware import active_memberships
 from retorno.accounts.models import Organisation, User
-from retorno.cases import actions, importing
+from retorno.cases import actions, importing, rules
 from retorno.lib.errors import ActionError
 
 
@@ -38,7 +38,11 @@ class Command(BaseCommand):
         user.membership = membership
         try:
             result = importing.parse_import(
-                path.name, path.read_bytes(), default_phone_region=organisation.country.code
+                path.name,
+                path.read_bytes(),
+                default_phone_region=rules.phone_country(
+                    rules.phone_field_at(organisation), desk=organisation
+                ),
             )
         except importing.ImportFileError as error:
             raise CommandError(str(error.message)) from None
