@@ -15,6 +15,7 @@ import datetime
 import os
 import random
 import zoneinfo
+from types import SimpleNamespace
 
 from django import forms
 from django.core.paginator import Paginator
@@ -134,7 +135,10 @@ def _form_without_queries():
 
     # The form reads its desk, staff, programme and cycle choices once a minute per process
     # (retorno.cases.forms.filter_choices): here they are always already read.
-    _FILTER_CHOICES[None] = (time.monotonic(), {k: list(v) for k, v in FAKE_CHOICES.items()})
+    # Desks are read as objects, named in the reader's language (local_name).
+    read = {k: list(v) for k, v in FAKE_CHOICES.items()}
+    read["desk"] = [SimpleNamespace(pk=pk, local_name=name) for pk, name in FAKE_CHOICES["desk"]]
+    _FILTER_CHOICES[None] = (time.monotonic(), read)
     form = CaseFilterForm(None)
     for name, f in list(form.fields.items()):
         if not isinstance(f, forms.ModelChoiceField):
