@@ -319,6 +319,7 @@ def prepare(out) -> dict:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
     from django.urls import Resolver404, resolve
 
     from bench.benchsite.views import self_check
@@ -330,8 +331,15 @@ def prepare(out) -> dict:
     total_cases = Case.objects.count()
     if total_cases == 0:
         raise SystemExit("no cases: run bench/fill.py first")
-    # The code measured may have new migrations (an index, say) since the fill.
+    # The code measured may have new migrations (an index, say) since the fill: migrate, then
+    # give the planner its statistics for what they created (as a deployment's ANALYZE would).
+    plan = MigrationExecutor(connection).migration_plan(
+        MigrationExecutor(connection).loader.graph.leaf_nodes()
+    )
     call_command("migrate", interactive=False, verbosity=0)
+    if plan:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     user = User.objects.get(username=USERNAME)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "retorno.directory",
     "retorno.plans",
     "retorno.referrals",
+    "retorno.grants",
     "retorno.api",
     "retorno.demo",
     "django.contrib.auth",

@@ -74,6 +74,21 @@ def _summary_q(user) -> Q | None:
     return q
 
 
+def case_full_access_q(user, related: str) -> Q | None:
+    """The cases_visible_to condition on the case of a related row (`related` is the path to
+    it, "case" for a grant), as a join rather than a list of case ids: for the lists of the apps
+    built on a case. None when the user works on no case."""
+    desk = _desk(user)
+    if desk is None:
+        return None
+    q = Q(**{f"{related}__owning_desk": desk})
+    if not user.can(Capability.MANAGE_CASES):
+        q &= Q(**{f"{related}__sensitive": False}) | Q(
+            **{f"{related}__in": case_ids_assigned_to(user)}
+        )
+    return q
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
     q = _full_q(user)
     return Case.objects.filter(q) if q is not None else Case.objects.none()

@@ -343,7 +343,11 @@ class Assignment(models.Model):
             models.UniqueConstraint(fields=["case", "user"], name="assignment_unique"),
         ]
         # A user's cases, read from the index alone (visibility, My work).
-        indexes = [models.Index(fields=["user", "case"], name="assignment_user_case")]
+        indexes = [
+            models.Index(fields=["user", "case"], name="assignment_user_case"),
+            # "Newly assigned to you" on My work: the user's latest assignments first.
+            models.Index(fields=["user", "assigned_at"], name="assignment_user_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.user}"
@@ -612,6 +616,8 @@ class Document(models.Model):
         CERTIFICATE = "certificate", _("Certificate")
         CONSENT = "consent", _("Signed consent")
         WORK_PROOF = "work_proof", _("Proof of work experience")
+        QUOTE = "quote", _("Supplier quote")
+        RECEIPT = "receipt", _("Receipt")
         OTHER = "other", pgettext_lazy("document kind", "Other")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

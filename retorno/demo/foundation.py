@@ -108,6 +108,9 @@ ACCOUNTS = [
     Account("mateo.lima", "Mateo", "Rojas", Role.COORDINATOR, "LIM", "es"),
     Account("carla.partner", "Carla", "Huamán", Role.PARTNER, "CFPLIM", "es"),
     Account("eva.me", "Eva", "Conti", Role.ME_OFFICER, "COORD", "en"),
+    # Programme coordination: sets the grant budgets and approves the grants above the policy's
+    # amount.
+    Account("irene.coord", "Irene", "Romano", Role.COORDINATOR, "COORD", "it"),
     Account("olga.outreach", "Olga", "Bianchi", Role.OUTREACH_OFFICER, "MIL", "it"),
     Account("pia.dpo", "Pia", "Marino", Role.DPO, "COORD", "en"),
     Account("admin", "Alex", "Admin", Role.ADMINISTRATOR, "COORD", "en"),
