@@ -12,7 +12,6 @@ twice finds the grant already changed (its version, its status) and records noth
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +32,7 @@ from retorno.grants.models import (
     TypeCap,
 )
 from retorno.lib.errors import ActionError
-from retorno.lib.money import EUR, check_currency, format_amount, quantum, to_euros
+from retorno.lib.money import EUR, check_currency, format_amount, to_euros, units_problem
 
 # What a draft's form may change.
 DRAFT_FIELDS = (
@@ -121,14 +120,15 @@ def _check_draft_values(grant: Grant, policy: GrantPolicy | None) -> None:
     if grant.amount is not None:
         if grant.amount <= 0:
             raise ActionError(_("The amount must be more than zero."), field="amount")
-        if grant.amount != grant.amount.quantize(quantum(grant.currency)):
-            raise ActionError(
-                _("%(currency)s has no decimals: write a whole number.")
-                % {"currency": grant.currency},
-                field="amount",
-            )
+        problem = units_problem(grant.amount, grant.currency)
+        if problem:
+            raise ActionError(problem, field="amount")
     if grant.currency == EUR:
         grant.rate = Decimal(1)
+    if grant.amount is not None:
+        grant.amount = grant.amount.quantize(Decimal(1).scaleb(-2))
+    if grant.rate is not None:
+        grant.rate = Decimal(grant.rate).quantize(Decimal("0.000001"))
 
 
 # ── Policy and envelopes ─────────────────────────────────────────────────────────────────────
@@ -198,14 +198,15 @@ def save_policy(
             )
     after = _policy_snapshot(policy)
     if before != after:
+        keys = sorted(set(before or {}) | set(after))
         record(
             "grant_policy.changed" if before else "grant_policy.created",
             actor=actor,
             target=policy,
             changes={
-                k: [before.get(k) if before else None, v]
-                for k, v in after.items()
-                if before is None or before.get(k) != v
+                key: [(before or {}).get(key), after.get(key)]
+                for key in keys
+                if (before or {}).get(key) != after.get(key)
             },
             detail={"cycle": str(cycle.public_id), "version": policy.version},
         )
@@ -214,12 +215,12 @@ def save_policy(
 
 def _policy_snapshot(policy: GrantPolicy) -> dict:
     snapshot = {
-        "household_cap_eur": str(policy.household_cap_eur),
-        "coordination_threshold_eur": str(policy.coordination_threshold_eur),
+        "household_cap_eur": f"{Decimal(policy.household_cap_eur):.2f}",
+        "coordination_threshold_eur": f"{Decimal(policy.coordination_threshold_eur):.2f}",
         "receipts_before_next": policy.receipts_before_next,
     }
     for cap in TypeCap.objects.filter(policy=policy):
-        snapshot[f"cap_{cap.grant_type}"] = str(cap.cap_eur)
+        snapshot[f"cap_{cap.grant_type}"] = f"{Decimal(cap.cap_eur):.2f}"
     return snapshot
 
 
@@ -293,12 +294,14 @@ def set_envelope(cycle, desk, *, actor, amount_eur: Decimal, grant_type: str = "
     return envelope
 
 
-def _draw(envelopes: list[Envelope], amount: Decimal) -> None:
-    """Add `amount` euros (negative: give back) to what the envelopes hold committed."""
-    if amount:
-        Envelope.objects.filter(pk__in=[e.pk for e in envelopes]).update(
-            committed_eur=F("committed_eur") + amount, updated_at=timezone.now()
-        )
+def _draw(envelopes: list[Envelope], amount: Decimal, *, paid: Decimal = Decimal(0)) -> None:
+    """Add `amount` euros (negative: give back) to what the envelopes hold committed, and `paid`
+    to what they paid. The envelopes were read locked (rules.envelopes_for(..., lock=True)):
+    the sums are made here in Decimal, exactly, not by the database (SQLite's are floats)."""
+    for envelope in envelopes:
+        envelope.committed_eur += amount
+        envelope.paid_eur += paid
+        envelope.save(update_fields=["committed_eur", "paid_eur", "updated_at"])
 
 
 # ── A grant's request ────────────────────────────────────────────────────────────────────────
@@ -450,12 +453,9 @@ def plan_instalments(grant: Grant, *, actor, instalments: list[tuple], version=N
             raise ActionError(_("Give each instalment its date."), field="instalments")
         if amount is None or amount <= 0:
             raise ActionError(_("Each instalment is more than zero."), field="instalments")
-        if amount != amount.quantize(quantum(grant.currency)):
-            raise ActionError(
-                _("%(currency)s has no decimals: write a whole number.")
-                % {"currency": grant.currency},
-                field="instalments",
-            )
+        problem = units_problem(amount, grant.currency)
+        if problem:
+            raise ActionError(problem, field="instalments")
         planned_total += amount
     if grant.amount is None:
         raise ActionError(_("Enter the grant's amount first."), field="amount")
@@ -677,11 +677,9 @@ def record_payment(
         raise ActionError(_("A payment cannot be dated in the future."), field="paid_on")
     if amount is None or amount <= 0:
         raise ActionError(_("The amount must be more than zero."), field="amount")
-    if amount != amount.quantize(quantum(grant.currency)):
-        raise ActionError(
-            _("%(currency)s has no decimals: write a whole number.") % {"currency": grant.currency},
-            field="amount",
-        )
+    problem = units_problem(amount, grant.currency)
+    if problem:
+        raise ActionError(problem, field="amount")
     left = grant.amount - grant.paid
     if amount > left:
         raise ActionError(
@@ -691,6 +689,9 @@ def record_payment(
         )
     if grant.currency == EUR:
         rate = Decimal(1)
+    if rate is None or rate <= 0:
+        raise ActionError(_("The exchange rate must be more than zero."), field="rate")
+    rate = Decimal(rate).quantize(Decimal("0.000001"))
     amount_eur = to_euros(amount, grant.currency, rate)
     paid_eur = grant.paid_eur + amount_eur
     envelopes = rules.envelopes_for(grant, lock=True)
@@ -725,9 +726,7 @@ def record_payment(
             "recorded_at",
         ]
     )
-    Envelope.objects.filter(pk__in=[e.pk for e in envelopes]).update(
-        paid_eur=F("paid_eur") + amount_eur
-    )
+    _draw(envelopes, Decimal(0), paid=amount_eur)
     grant.paid += amount
     grant.paid_eur = paid_eur
     if grant.paid == grant.amount:
@@ -766,6 +765,7 @@ def record_payment(
 
 @transaction.atomic
 def add_receipt(instalment: Instalment, *, actor, uploaded_file) -> Receipt:
+    instalment = Instalment.objects.select_related("grant__case").get(pk=instalment.pk)
     grant = instalment.grant
     _require_owner(actor, grant)
     if not instalment.is_paid:

@@ -6,6 +6,7 @@ symbols and patterns). Nothing here is written by hand that those two libraries 
 """
 
 import copy
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from moneyed import CurrencyDoesNotExist, get_currency
 
 EUR = "EUR"
+
+_LETTERS_THEN_DIGIT = re.compile(r"([A-Za-z]{2,}\$?)(-?\d)")
+_DIGIT_THEN_LETTERS = re.compile(r"(\d)([A-Za-z]{2,})")
 
 # The local currency of each return country: Ecuador uses the US dollar.
 COUNTRY_CURRENCY = {
@@ -67,6 +71,19 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_digits(currency))
 
 
+def units_problem(amount: Decimal, currency: str):
+    """Why an amount has more decimals than its currency, as a sentence; None when it has not."""
+    if amount == amount.quantize(quantum(currency), rounding=ROUND_HALF_UP):
+        return None
+    digits = minor_digits(currency)
+    if digits == 0:
+        return _("%(currency)s has no decimals: write a whole number.") % {"currency": currency}
+    return _("%(currency)s has %(digits)s decimals at most.") % {
+        "currency": currency,
+        "digits": digits,
+    }
+
+
 def babel_locale(language: str | None = None) -> Locale:
     language = (language or translation.get_language() or "en").replace("-", "_")
     try:
@@ -84,7 +101,10 @@ def format_amount(amount, currency: str, *, language: str | None = None) -> str:
     pattern = copy.copy(locale.currency_formats["standard"])
     digits = minor_digits(currency)
     pattern.frac_prec = (digits, digits)
-    return pattern.apply(Decimal(amount), locale, currency=currency, currency_digits=False)
+    shown = pattern.apply(Decimal(amount), locale, currency=currency, currency_digits=False)
+    # The CLDR's currency spacing, which Babel does not apply: a no-break space between a symbol
+    # made of letters and the number ("PEN 1,720.00", not "PEN1,720.00").
+    return _LETTERS_THEN_DIGIT.sub("\\1\u00a0\\2", _DIGIT_THEN_LETTERS.sub("\\1\u00a0\\2", shown))
 
 
 def format_number(amount, currency: str, *, language: str | None = None) -> str:
@@ -137,15 +157,9 @@ def parse_amount(value, currency: str, *, language: str | None = None, positive=
         raise ValidationError(_("The amount cannot be negative."), code="negative")
     if abs(amount) >= LARGEST:
         raise ValidationError(_("This amount is too large."), code="too_large")
-    digits = minor_digits(currency)
-    if amount != amount.quantize(quantum(currency), rounding=ROUND_HALF_UP):
-        if digits == 0:
-            message = _("%(currency)s has no decimals: write a whole number.")
-        else:
-            message = _("%(currency)s has %(digits)s decimals at most.")
-        raise ValidationError(
-            message, code="decimals", params={"currency": currency, "digits": digits}
-        )
+    problem = units_problem(amount, currency)
+    if problem:
+        raise ValidationError(problem, code="decimals")
     return amount.quantize(quantum(currency))
 
 
@@ -200,5 +214,5 @@ def parse_rate(value, currency: str, *, language: str | None = None) -> Decimal:
 def to_euros(amount: Decimal, currency: str, rate: Decimal | None) -> Decimal:
     """The euro value of an amount at a rate (units per euro), rounded half up to the cent."""
     if currency == EUR:
-        return Decimal(amount).quantize(Decimal("0.01"))
+        return Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return (Decimal(amount) / Decimal(rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -30,6 +30,7 @@ def test_every_installed_app_of_the_project_has_a_plugin():
         "retorno.audit",
         "retorno.cases",
         "retorno.directory",
+        "retorno.grants",
         "retorno.plans",
         "retorno.programmes",
         "retorno.referrals",
@@ -109,7 +110,9 @@ def test_my_work_items_come_in_the_order_the_apps_declare():
         "newly_assigned",
         "handovers",
         "approvals",
+        "grant_approvals",
         "overdue_referrals",
+        "instalments_due",
         "tasks",
     ]
 
