@@ -41,6 +41,9 @@ def _desk(user):
     membership = getattr(user, "membership", None)
     if not user.is_authenticated or membership is None or not user.can(Capability.WORK_CASES):
         return None
+    # Cases are worked on at desks: a coordinator of programme coordination owns none.
+    if not membership.organisation.is_desk:
+        return None
     return membership.organisation
 
 

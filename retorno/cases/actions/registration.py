@@ -75,6 +75,8 @@ def register_returnee(
     registered already looks like them, nothing is saved until the actor confirms this is
     someone else (`confirmed_not_duplicate`): PossibleDuplicate says who looks alike."""
     require_capability(actor, Capability.WORK_CASES)
+    if actor.organisation is None or not actor.organisation.is_desk:
+        raise ActionError(_("Cases are opened at a desk."), code="forbidden")
     if not confirmed_not_duplicate:
         require_not_duplicate(actor, person, documents)
     desk = actor.organisation

@@ -558,3 +558,24 @@ def test_what_grants_holds_about_a_person_and_anonymising_it(personas):
     assert_audited("grant.anonymised", actor=personas.admin, person=case.person)
     grant = Grant.objects.get(case=case)
     assert (grant.business_activity, grant.purpose, grant.amount) == ("", "", Decimal("8600.00"))
+
+
+def test_programme_coordination_sees_grants_but_works_on_no_case(personas):
+    from retorno.cases import access as case_access
+    from retorno.cases.actions import register_returnee
+    from retorno.grants import access
+
+    case = f.funded_case(personas)
+    grant = f.submitted(case, personas)
+    irene = acting(personas.irene)
+    assert case_access.cases_visible_to(irene).count() == 0
+    assert [g.pk for g in access.grants_visible_to(irene)] == [grant.pk]
+    assert not access.sees_person(irene, grant)
+    error = refused(
+        register_returnee,
+        actor=irene,
+        person={"given_names": "Ana", "first_surname": "Quispe", "return_country": "PE"},
+    )
+    assert error.message == "Cases are opened at a desk."
+    for outsider in (personas.eva, personas.carla, personas.ana, personas.rosa):
+        assert access.grants_visible_to(acting(outsider)).count() == 0
