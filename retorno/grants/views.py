@@ -769,7 +769,8 @@ def _bars(rows, total) -> list[dict]:
         return []
 
     def width(value):
-        return round(float(Decimal(value or 0) / Decimal(largest) * SCALE), 2)
+        # A number for an SVG attribute: never localised ("12.5", not "12,5").
+        return (Decimal(value or 0) / Decimal(largest) * SCALE).quantize(Decimal("0.01"))
 
     bars = []
     for row in [*rows, {**total, "label": _("All types")}]:
@@ -781,12 +782,12 @@ def _bars(rows, total) -> list[dict]:
             {
                 "label": row["label"],
                 "row": row,
-                "paid": paid,
-                "committed": max(committed - paid, 0),
-                "committed_x": paid,
-                "waiting": width(row["waiting"]),
-                "waiting_x": committed,
-                "envelope": width(row["envelope"]) if row["envelope"] is not None else None,
+                "paid": str(paid),
+                "committed": str(max(committed - paid, Decimal(0))),
+                "committed_x": str(paid),
+                "waiting": str(width(row["waiting"])),
+                "waiting_x": str(committed),
+                "envelope": str(width(row["envelope"])) if row["envelope"] is not None else None,
             }
         )
     return bars
