@@ -200,9 +200,7 @@ class QuoteForm(forms.Form):
     supplier = forms.CharField(
         label=_("Supplier"), max_length=200, required=False, widget=forms.TextInput(attrs=STAFF)
     )
-    amount = forms.CharField(
-        label=_("Amount quoted"), required=False, widget=amount_input()
-    )
+    amount = forms.CharField(label=_("Amount quoted"), required=False, widget=amount_input())
 
     def __init__(self, *args, currency, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,9 +227,12 @@ class InstalmentRowForm(forms.Form):
         data["amount"] = read_amount(self, "amount", self.currency) if text else None
         if data.get("planned_on") and data["amount"] is None and "amount" not in self.errors:
             self.add_error("amount", _("Enter the amount of this instalment."))
-        if data["amount"] is not None and not data.get("planned_on"):
-            if "planned_on" not in self.errors:
-                self.add_error("planned_on", _("Enter the date of this instalment."))
+        if (
+            data["amount"] is not None
+            and not data.get("planned_on")
+            and "planned_on" not in self.errors
+        ):
+            self.add_error("planned_on", _("Enter the date of this instalment."))
         return data
 
 
@@ -435,9 +436,7 @@ class EnvelopeForm(forms.Form):
                 self.parts[value] = None
                 continue
             try:
-                self.parts[value] = parse_amount(
-                    text, EUR, language=get_language(), positive=False
-                )
+                self.parts[value] = parse_amount(text, EUR, language=get_language(), positive=False)
             except ValidationError as error:
                 self.add_error(f"part_{value}", error)
         return data

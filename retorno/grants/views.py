@@ -350,7 +350,7 @@ def edit(request, grant_id):
     if grant.status != Grant.Status.DRAFT:
         messages.info(request, _("Only a draft can be changed."))
         return _to_detail(grant)
-    form, policy = _grant_form(
+    form, _policy = _grant_form(
         request, desk=grant.desk, cycle=grant.cycle, initial=GrantForm.initial_for(grant)
     )
     if request.method == "POST" and form.is_valid():
@@ -522,7 +522,11 @@ def decide(request, grant_id):
                 text = _(
                     "You approved the request. It is over %(threshold)s, so programme "
                     "coordination approves it too."
-                ) % {"threshold": rules.euros(rules.policy_of(grant.cycle).coordination_threshold_eur)}
+                ) % {
+                    "threshold": rules.euros(
+                        rules.policy_of(grant.cycle).coordination_threshold_eur
+                    )
+                }
             elif grant.status == Grant.Status.APPROVED:
                 text = _("The grant is approved: %(amount)s is committed against the budget.") % {
                     "amount": rules.euros(grant.committed_eur)
@@ -611,7 +615,9 @@ def pay(request, grant_id, instalment_id):
         form=form,
         instalment=instalment,
         problem=problem,
-        euro_value=to_euros(amount, grant.currency, rate) if (rate or grant.currency == EUR) else None,
+        euro_value=to_euros(amount, grant.currency, rate)
+        if (rate or grant.currency == EUR)
+        else None,
         euro_amount=amount,
         heading=_("Record the payment of instalment %(number)s") % {"number": instalment.number},
     )
@@ -626,7 +632,9 @@ def receipt(request, grant_id, instalment_id):
     if request.method == "POST" and form.is_valid():
         instalment.grant = grant
         try:
-            actions.add_receipt(instalment, actor=request.user, uploaded_file=form.cleaned_data["file"])
+            actions.add_receipt(
+                instalment, actor=request.user, uploaded_file=form.cleaned_data["file"]
+            )
         except ActionError as error:
             form_error(form, error)
         else:
@@ -936,17 +944,20 @@ def envelopes(request, desk_id):
                 part = Decimal(0)
             if part is not None:
                 steps.append((f"part_{value}", value, part))
-        field = None
+        current = None
         try:
             with transaction.atomic():
-                for field, grant_type, amount in steps:
+                for name, grant_type, amount in steps:
+                    current = name
                     actions.set_envelope(
                         cycle, desk, actor=user, amount_eur=amount, grant_type=grant_type
                     )
         except ActionError as error:
-            form.add_error(field if error.field == "amount_eur" else None, error.message)
+            form.add_error(current if error.field == "amount_eur" else None, error.message)
         else:
-            messages.success(request, _("The budget of %(desk)s is saved.") % {"desk": desk.local_name})
+            messages.success(
+                request, _("The budget of %(desk)s is saved.") % {"desk": desk.local_name}
+            )
             return redirect(
                 reverse("grants:budget_desk", args=[desk.public_id]) + f"?cycle={cycle.public_id}"
             )

@@ -2,12 +2,12 @@
 
 Each app of the project has a module `plugin.py` with `PLUGIN = AppPlugin(...)`, saying what it
 contributes: navigation sections, case-page tabs, audit verbs, timeline kinds, "My work" items,
-links under the actions of a reintegration plan, consent-withdrawal handlers, which of its models hold personal data, what it holds about a
-person (for an access request) and how it anonymises its records of a person. `registry()`
-imports the plugin of every installed `retorno.*` app once and merges the declarations; the
-navigation, the audit labels, the timeline, the case page, consent withdrawal and My work read
-from it. Adding an app is its own `plugin.py` and a line in INSTALLED_APPS: no other app is
-edited.
+links under the actions of a reintegration plan, consent-withdrawal handlers, which of its
+models hold personal data, what it holds about a person (for an access request) and how it
+anonymises its records of a person. `registry()` imports the plugin of every installed
+`retorno.*` app once and merges the declarations; the navigation, the audit labels, the
+timeline, the case page, the plan page, consent withdrawal and My work read from it. Adding an
+app is its own `plugin.py` and a line in INSTALLED_APPS: no other app is edited.
 
 This module sits in the bottom layer: it imports no app. The plugins import their own app.
 """
