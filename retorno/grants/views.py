@@ -70,6 +70,15 @@ def member_required(view):
     return wrapped
 
 
+def _posted(request):
+    """The form's data on a POST (an empty POST too: its errors show), None on a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
 def _to_detail(grant):
     return redirect("grants:detail", grant_id=grant.public_id)
 
@@ -167,7 +176,7 @@ def _grant_form(request, *, desk, cycle, initial=None):
     policy = rules.policy_of(cycle)
     return (
         GrantForm(
-            request.POST or None,
+            _posted(request),
             initial=initial,
             types=_type_choices(policy),
             currencies=rules.currencies_at(desk),
@@ -382,7 +391,7 @@ def edit(request, grant_id):
 @member_required
 def quote_add(request, grant_id):
     grant = access.get_grant_for_user(request.user, grant_id, write=True)
-    form = QuoteForm(request.POST or None, request.FILES or None, currency=grant.currency)
+    form = QuoteForm(_posted(request), _files(request), currency=grant.currency)
     if request.method == "POST" and form.is_valid():
         try:
             actions.add_quote(
@@ -430,7 +439,7 @@ def instalments(request, grant_id):
     # Two empty rows more than planned: enough to split a grant without JavaScript.
     initial += [{}] * 2
     formset = InstalmentFormSet(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         form_kwargs={"currency": grant.currency},
     )
@@ -503,7 +512,7 @@ def decide(request, grant_id):
         messages.info(request, _("This request was already decided."))
         return _to_detail(grant)
     problem = rules.approval_problem(grant, user)
-    form = DecideForm(request.POST or None, initial={"version": grant.version})
+    form = DecideForm(_posted(request), initial={"version": grant.version})
     if request.method == "POST" and problem is None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -576,7 +585,7 @@ def pay(request, grant_id, instalment_id):
     if grant.rate and grant.currency != EUR:
         initial["rate"] = GrantForm.initial_for(grant)["rate"]
     form = PaymentForm(
-        request.POST or None, request.FILES or None, initial=initial, currency=grant.currency
+        _posted(request), _files(request), initial=initial, currency=grant.currency
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -628,7 +637,7 @@ def pay(request, grant_id, instalment_id):
 def receipt(request, grant_id, instalment_id):
     grant = access.get_grant_for_user(request.user, grant_id, write=True)
     instalment = access.get_instalment_for_user(request.user, grant, instalment_id)
-    form = ReceiptForm(request.POST or None, request.FILES or None)
+    form = ReceiptForm(_posted(request), _files(request))
     if request.method == "POST" and form.is_valid():
         instalment.grant = grant
         try:
@@ -657,7 +666,7 @@ def _ending(request, grant_id, *, action, heading, intro, done, coordinator_only
     grant = access.get_grant_for_user(request.user, grant_id, write=True)
     if coordinator_only and not request.user.can(Capability.MANAGE_CASES):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None, initial={"version": grant.version})
+    form = ReasonForm(_posted(request), initial={"version": grant.version})
     if request.method == "POST" and form.is_valid():
         try:
             action(
@@ -884,7 +893,7 @@ def policy(request, cycle_id):
     current = rules.policy_of(cycle)
     if request.method == "POST" and not may_edit:
         raise PermissionDenied
-    form = PolicyForm(request.POST or None, initial=PolicyForm.initial_for(current))
+    form = PolicyForm(_posted(request), initial=PolicyForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -933,7 +942,7 @@ def envelopes(request, desk_id):
     if cycle is None:
         raise Http404
     existing = list(Envelope.objects.filter(cycle=cycle, desk=desk))
-    form = EnvelopeForm(request.POST or None, initial=EnvelopeForm.initial_for(existing))
+    form = EnvelopeForm(_posted(request), initial=EnvelopeForm.initial_for(existing))
     if request.method == "POST" and form.is_valid():
         had = {e.grant_type for e in existing if e.grant_type}
         # The whole envelope first, then each part set aside (an emptied part goes to zero).
