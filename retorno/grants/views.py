@@ -584,9 +584,7 @@ def pay(request, grant_id, instalment_id):
     }
     if grant.rate and grant.currency != EUR:
         initial["rate"] = GrantForm.initial_for(grant)["rate"]
-    form = PaymentForm(
-        _posted(request), _files(request), initial=initial, currency=grant.currency
-    )
+    form = PaymentForm(_posted(request), _files(request), initial=initial, currency=grant.currency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
