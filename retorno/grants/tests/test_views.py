@@ -403,3 +403,77 @@ def test_a_quote_is_downloaded_only_through_its_grant_and_audited(as_user, perso
     assert_audited("document.downloaded", actor=personas.lucia)
     other = f.draft(case, personas)
     assert lucia.get(url("document", other.public_id, quote.document.public_id)).status_code == 404
+
+
+def test_instalments_are_planned_row_by_row_and_paid_in_order_with_receipts(as_user, personas):
+    case = f.funded_case(personas)
+    grant = f.approved(case, personas)
+    lucia = as_user(personas.lucia)
+    today = datetime.date.today()
+    form = {
+        "version": grant.version,
+        "form-TOTAL_FORMS": "3",
+        "form-INITIAL_FORMS": "3",  # as the page sends it: every row shown is an initial one
+        "form-0-planned_on": today.isoformat(),
+        "form-0-amount": "1.000,00",
+        "form-1-planned_on": (today + datetime.timedelta(days=30)).isoformat(),
+        "form-1-amount": "720",
+        "form-2-planned_on": "",
+        "form-2-amount": "",
+    }
+    response = lucia.post(url("instalments", grant.public_id), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first, second = grant.instalments.order_by("number")
+    assert (first.planned_amount, second.planned_amount) == (Decimal("1000"), Decimal("720"))
+    # Rows that do not add up to the grant are refused with the figures, as typed.
+    form["form-1-amount"] = "700"
+    grant.refresh_from_db()
+    form["version"] = grant.version
+    response = lucia.post(url("instalments", grant.public_id), form)
+    assert response.status_code == 422
+    assert "1.700,00\xa0PEN" in response.content.decode()
+    assert 'value="700"' in response.content.decode()
+    # The first is paid without its receipt: the second waits for it.
+    f.pay(first, personas, receipt=False)
+    page = lucia.get(url("pay", grant.public_id, second.public_id)).content.decode()
+    assert "recibos de la cuota 1" in page
+    response = lucia.post(
+        url("receipt", grant.public_id, first.public_id), {"file": f.pdf("recibo.pdf")}
+    )
+    assert response.status_code == 302
+    page = lucia.get(url("pay", grant.public_id, second.public_id)).content.decode()
+    assert "recibos de la cuota 1" not in page
+
+
+def test_cancelling_returns_the_commitment_and_closing_needs_a_coordinator(as_user, personas):
+    case = f.funded_case(personas, envelope_eur="10000")
+    grant = f.approved(case, personas)
+    lucia = as_user(personas.lucia)
+    # A caseworker cannot cancel an approved grant: the action says so beside the form.
+    response = lucia.post(url("cancel", grant.public_id), {"reason": "Se mudó"})
+    assert response.status_code == 422
+    mateo = as_user(personas.mateo)
+    response = mateo.post(
+        url("cancel", grant.public_id), {"reason": "Se mudó a Arequipa", "version": grant.version}
+    )
+    assert response.status_code == 302
+    grant.refresh_from_db()
+    assert grant.status == Grant.Status.CANCELLED and grant.committed_eur == 0
+    paying = f.approved(case, personas, amount="1720")
+    actions.plan_instalments(
+        paying,
+        actor=acting(personas.lucia),
+        instalments=[
+            (datetime.date.today(), Decimal("860")),
+            (datetime.date.today(), Decimal("860")),
+        ],
+    )
+    f.pay(paying.instalments.order_by("number").first(), personas)
+    assert as_user(personas.lucia).get(url("close", paying.public_id)).status_code == 403
+    response = as_user(personas.mateo).post(
+        url("close", paying.public_id), {"reason": "Abandonó el negocio"}
+    )
+    assert response.status_code == 302
+    paying.refresh_from_db()
+    assert paying.status == Grant.Status.CLOSED
+    assert paying.committed_eur == paying.paid_eur == Decimal("200.00")
