@@ -348,6 +348,7 @@ def detail(request, grant_id):
             "waiting": grant.status in rules.WAITING,
             "receipts_required": grant.receipts_required,
             "rate_shown": grant.currency != EUR,
+            "is_coordinator": is_coordinator,
         }
     )
     return render(request, "grants/detail.html", context)
