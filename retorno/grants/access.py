@@ -5,15 +5,18 @@ the policy's amount and the budgets, but never who the person is: its pages show
 reference only. Partners, M&E officers and everyone else see no grant at all (M&E officers read
 the budgets, which hold no person)."""
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from retorno.accounts.access import get_or_404
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
 from retorno.cases.access import FULL, case_full_access_q, cases_visible_to
-from retorno.grants.models import Grant, Instalment
+from retorno.cases.models import Document
+from retorno.grants.models import Grant, GrantDocument, Instalment, Receipt
 from retorno.grants.rules import is_programme_coordination, may_read_budget
 
 
@@ -66,6 +69,34 @@ def grants_of_case(case) -> QuerySet[Grant]:
 
 def get_instalment_for_user(user, grant: Grant, public_id) -> Instalment:
     return get_or_404(Instalment.objects.filter(grant=grant), public_id)
+
+
+def get_quote_for_user(user, grant: Grant, document_id) -> GrantDocument:
+    """One of the grant's quotes, by its document's public id; 404 for anything else."""
+    quote = (
+        GrantDocument.objects.filter(grant=grant, document__public_id=_uuid(document_id))
+        .select_related("document")
+        .first()
+    )
+    if quote is None:
+        raise Http404
+    return quote
+
+
+def get_grant_document_for_user(user, grant: Grant, document_id) -> Document:
+    """A quote or a receipt attached to the grant (the grant comes from get_grant_for_user):
+    no other document of the case is reached through a grant."""
+    attached = Q(pk__in=GrantDocument.objects.filter(grant=grant).values("document")) | Q(
+        pk__in=Receipt.objects.filter(instalment__grant=grant).values("document")
+    )
+    return get_or_404(Document.objects.filter(attached, case=grant.case_id), document_id)
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
 
 
 def budget_desks_visible_to(user) -> QuerySet[Organisation]:

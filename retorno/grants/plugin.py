@@ -4,9 +4,10 @@ user's approval and the instalments due on My work, and what it holds about a pe
 
 from django.utils.translation import gettext_lazy as _
 
-from retorno.grants import personal_data, queries
+from retorno.accounts.roles import Capability
+from retorno.grants import links, personal_data, queries
 from retorno.grants.timeline import DESCRIBERS
-from retorno.lib.plugins import AppPlugin, MyWorkItem, TimelineKinds
+from retorno.lib.plugins import AppPlugin, CaseTab, MyWorkItem, NavSection, TimelineKinds
 
 VERBS = {
     "grant_policy.created": _("Grant policy set"),
@@ -29,6 +30,16 @@ VERBS = {
 }
 
 PLUGIN = AppPlugin(
+    urls="retorno.grants.urls",
+    url_prefix="grants/",
+    navigation=(
+        # Desk staff and programme coordination (coordinators work on cases too).
+        NavSection(_("Grants"), "grants:list", Capability.WORK_CASES, position=150),
+        # M&E officers read the budgets only; the others reach them from the grants list.
+        NavSection(_("Budgets"), "grants:budget", Capability.VIEW_STATISTICS, position=155),
+    ),
+    tabs=(CaseTab("grants", _("Grants"), "grants:case", position=55),),
+    plan_action_links=links.plan_action_links,
     timeline_kinds=(TimelineKinds("plan", DESCRIBERS),),
     audit_verbs=VERBS,
     my_work=(

@@ -2,12 +2,12 @@
 
 Each app of the project has a module `plugin.py` with `PLUGIN = AppPlugin(...)`, saying what it
 contributes: navigation sections, case-page tabs, audit verbs, timeline kinds, "My work" items,
-consent-withdrawal handlers, which of its models hold personal data, what it holds about a
-person (for an access request) and how it anonymises its records of a person. `registry()`
-imports the plugin of every installed `retorno.*` app once and merges the declarations; the
-navigation, the audit labels, the timeline, the case page, consent withdrawal and My work read
-from it. Adding an app is its own `plugin.py` and a line in INSTALLED_APPS: no other app is
-edited.
+links under the actions of a reintegration plan, consent-withdrawal handlers, which of its
+models hold personal data, what it holds about a person (for an access request) and how it
+anonymises its records of a person. `registry()` imports the plugin of every installed
+`retorno.*` app once and merges the declarations; the navigation, the audit labels, the
+timeline, the case page, the plan page, consent withdrawal and My work read from it. Adding an
+app is its own `plugin.py` and a line in INSTALLED_APPS: no other app is edited.
 
 This module sits in the bottom layer: it imports no app. The plugins import their own app.
 """
@@ -74,6 +74,16 @@ class MyWorkItem:
 
 
 @dataclass(frozen=True)
+class PlanActionLink:
+    """A line shown under an action of a reintegration plan by an app built on the plan (a grant
+    requested for it, the link to request one): a label, where it leads, and a state (or "")."""
+
+    label: str
+    url: str
+    state: str = ""
+
+
+@dataclass(frozen=True)
 class PersonDataSection:
     """Part of what an app holds about a person: a title and rows of (label, value)."""
 
@@ -105,6 +115,10 @@ class AppPlugin:
     audit_verbs: Mapping[str, str] = field(default_factory=dict)
     timeline_kinds: tuple[TimelineKinds, ...] = ()
     my_work: tuple[MyWorkItem, ...] = ()
+    # plan_action_links(user, plan, actions) -> {action.lineage: [PlanActionLink, ...]}: what the
+    # app shows under the plan's actions (the plans app reads it without importing the app).
+    # One query (or a fixed few) for all the actions, whatever their number.
+    plan_action_links: Callable | None = None
     # handler(consent, *, actor) -> list of sentences saying what stopped
     consent_withdrawn: tuple[Callable, ...] = ()
     # Names of the app's models that hold personal data, and of those that hold none: every
@@ -127,6 +141,7 @@ class Registry:
     timeline_kinds: Mapping[str, list]  # group -> kinds
     describers: Mapping[str, Callable]
     my_work: tuple[MyWorkItem, ...]
+    plan_action_links: tuple[Callable, ...]
     consent_withdrawn: tuple[Callable, ...]
     personal_data_models: frozenset
 
@@ -174,6 +189,7 @@ def build(plugins: Mapping[str, AppPlugin]) -> Registry:
         timeline_kinds=groups,
         describers=describers,
         my_work=tuple(by_position(i for p in every for i in p.my_work)),
+        plan_action_links=tuple(p.plan_action_links for p in every if p.plan_action_links),
         consent_withdrawn=tuple(h for p in every for h in p.consent_withdrawn),
         personal_data_models=frozenset(m for p in every for m in p.personal_data_models),
     )
@@ -188,6 +204,18 @@ def registry() -> Registry:
 def load() -> None:
     """Build the registry now, so a missing or broken plugin stops the start-up."""
     registry()
+
+
+def plan_action_links(user, plan, actions) -> dict:
+    """What every app shows under the plan's actions: action lineage -> [PlanActionLink, ...],
+    the apps in INSTALLED_APPS order."""
+    merged: dict = {}
+    if plan is None or not actions:
+        return merged
+    for links_of in registry().plan_action_links:
+        for lineage, links in links_of(user, plan, actions).items():
+            merged.setdefault(lineage, []).extend(links)
+    return merged
 
 
 def person_data(person) -> dict:

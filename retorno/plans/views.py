@@ -13,6 +13,7 @@ from retorno.cases.views.common import case_context
 from retorno.directory.access import services_visible_to
 from retorno.directory.choosers import SHOW, form_initial_from_post
 from retorno.lib.errors import ActionError
+from retorno.lib.plugins import plan_action_links
 from retorno.lib.views import capability_required, form_error
 from retorno.plans import access, actions, pdf, rules
 from retorno.plans.forms import (
@@ -50,10 +51,23 @@ def _grouped(plan):
     return groups
 
 
+def _attach_links(user, case, plan, groups) -> None:
+    """What other apps show under each action (a grant requested for it...), through the
+    plug-in hook: the plans app does not import them."""
+    if plan is None:
+        return
+    plan.case = case  # the case as cases.access read it, with the user's access
+    every = [a for g in groups for goal in g["goals"] for a in goal.actions.all()]
+    links = plan_action_links(user, plan, every)
+    for action in every:
+        action.extra_links = links.get(action.lineage, [])
+
+
 def _plan_context(request, case, tab="plan", *, record_view=True):
     context = case_context(request, case, tab, record_view=record_view)
     plan = access.current_plan(case)
     groups = _grouped(plan)
+    _attach_links(request.user, case, plan, groups)
     context.update(
         {
             "plan": plan,

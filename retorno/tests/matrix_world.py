@@ -21,6 +21,8 @@ from retorno.cases.tests.factories import consent, handed_over, register
 from retorno.conftest import Personas, acting
 from retorno.demo.foundation import DEMO_PASSWORD, ensure_foundation
 from retorno.directory import actions as directory_actions
+from retorno.grants import actions as grant_actions
+from retorno.grants.tests import factories as grant_factories
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -59,6 +61,19 @@ PERSONAS = {
     "own": ("carla", "eva", "ana"),
     # Pages for everyone.
     "public": ("carla", "eva", "ana"),
+    # A grant on the Lima case: Madrid's Darío sees nothing of it, programme coordination
+    # (Irene) reads it without the person's name, Lucía prepares it.
+    "grant": ("dario", "irene", "lucia"),
+    # A decision on a grant: Lucía reads the grant but never decides, Mateo does.
+    "grant_coordinator": ("sofia", "lucia", "mateo"),
+    # A desk's budget: Madrid's coordinator does not read Lima's, the M&E officer reads it, Lima's
+    # coordinator reads it.
+    "budget": ("sofia", "eva", "mateo"),
+    # Setting a desk's envelope: programme coordination only; Lima's coordinator reads it.
+    "envelope": ("sofia", "mateo", "irene"),
+    # A cycle's grant policy: a caseworker reads no budget; a coordinator reads it; programme
+    # coordination sets it.
+    "policy": ("lucia", "mateo", "irene"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -156,6 +171,17 @@ def build() -> dict:
         _token, keys[name] = create_token(
             user, actor=user, name="matrix", membership=user.membership
         )
+    # Grants on the Lima case: a draft with a quote, a submitted request, an approved grant.
+    grant_factories.policy(case.cycle, people)
+    grant_factories.envelope(case.cycle, organisations["LIM"], people)
+    grant = grant_factories.business_draft(case, people)
+    submitted = grant_factories.submitted(case, people)
+    approved = grant_factories.approved(case, people, amount="430")
+    grant_actions.plan_instalments(
+        approved,
+        actor=lucia,
+        instalments=[(timezone.localdate(), approved.amount)],
+    )
     programme = Programme.objects.order_by("id").first()
     ids = {
         "case_id": case.public_id,
@@ -185,6 +211,13 @@ def build() -> dict:
         "token_id": token.public_id,
         "key": "not-a-key",
         "uidb36": "zz",
+        "grant_id": grant.public_id,
+        "submitted_grant": submitted.public_id,
+        "approved_grant": approved.public_id,
+        "instalment_id": approved.instalments.get().public_id,
+        "quote_document": grant.quotes.get().document.public_id,
+        "desk_id": organisations["LIM"].public_id,
+        "grant_cycle": case.cycle.public_id,
         # The API's {id} by the collection it belongs to.
         "cases": case.public_id,
         "persons": case.person.public_id,

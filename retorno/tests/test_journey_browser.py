@@ -19,7 +19,10 @@ from retorno.accounts.actions import set_preferred_language
 from retorno.cases.models import Case, Handover, NeedsAssessment, Phase
 from retorno.cases.tests.factories import register
 from retorno.demo.foundation import ACCOUNTS
+from retorno.grants.models import Grant
+from retorno.grants.tests import factories as grants
 from retorno.plans.tests.factories import training_service
+from retorno.programmes.models import Cycle
 from retorno.testing.browser import axe_violations
 from retorno.testing.leftovers import Watch
 
@@ -169,6 +172,10 @@ def test_the_journey_from_milan_to_lima_in_each_language(
         set_preferred_language(user, actor=user, language=account.language)
     service = training_service(personas)
     other = register(personas.lucia, given_names="Rosa", first_surname="Flores")
+    # Programme coordination's grant policy for every cycle, and Lima's envelope.
+    for cycle in Cycle.objects.all():
+        grants.policy(cycle, personas)
+        grants.envelope(cycle, personas.org("LIM"), personas)
     context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(8000)  # a missing button fails in seconds, not minutes
@@ -393,6 +400,20 @@ def journey(walk, personas, service, other):
     walk.saved("referral sent")
     referral = case.referrals.get()
     walk.watch.ignore.append(referral.reference)
+
+    # A grant for the first months, requested from the economic action of the plan.
+    walk.go(case_url + "plan/", "plan with its grants")
+    walk.click("main a[href^='/grants/new/']", "grant request")
+    page.check("input[name=grant_type][value=basic_needs]")
+    page.select_option("#id_currency", "PEN")
+    walk.watch.typed(
+        {"#id_amount": "1720", "#id_rate": "4.3", "#id_purpose": "Alquiler y comida dos meses"}
+    )
+    walk.axe("grant request")
+    walk.saved("grant request", expect=t("The request is saved as a draft."))
+    grant = Grant.objects.get(case=case)
+    walk.axe("grant page")
+    walk.click(f"main form[action='/grants/{grant.public_id}/submit/'] button", "grant submitted")
     walk.sign_out()
 
     # Carla accepts it and later reports the outcome; she cannot open any other case.
@@ -417,6 +438,17 @@ def journey(walk, personas, service, other):
         walk.watch.expect_console_error("status of 40")  # the browser logs the refusal itself
         response = walk.go(url, f"{url} refused to the partner")
         assert response.status in (403, 404), url
+    walk.sign_out()
+
+    # Mateo approves the grant Lucía prepared, then reads Lima's budget.
+    walk.sign_in("mateo.lima")
+    walk.click(f"main a[href='/grants/{grant.public_id}/decide/']", "grant decision")
+    walk.axe("grant decision")
+    page.check("input[name=decision][value=approve]")
+    walk.saved("grant approved")
+    walk.go("/grants/budget/", "budget")
+    assert t("Committed") in page.inner_text("main table")
+    walk.axe("budget")
     walk.sign_out()
 
     # Lucía sees the action done, and the case's other pages read in her language too.

@@ -133,6 +133,32 @@ HTML = {
     "directory:service_edit": E("L 403 403 200", "L 403 403 200", who="directory"),
     "directory:service_status": E("L 403 403 200", "L 403 403 200", who="directory"),
     "directory:services": E("L 200 200 200", who="directory"),
+    "grants:budget": E("L 403 302 302", who="budget"),
+    "grants:budget_desk": E("L 404 200 200", who="budget"),
+    "grants:budget_export": E("L 404 200 200", who="budget"),
+    "grants:cancel": E("L 404 403 200", "L 404 403 422", who="grant"),
+    "grants:case": E("L 404 404 200", who="case"),
+    "grants:close": E(
+        "L 404 403 200", "L 404 403 422", who="grant_coordinator", grant_id="approved_grant"
+    ),
+    "grants:create": E("L 404 404 200", "L 404 404 422", who="case"),
+    "grants:decide": E(
+        "L 404 403 200", "L 404 403 422", who="grant_coordinator", grant_id="submitted_grant"
+    ),
+    "grants:detail": E("L 404 200 200", who="grant"),
+    "grants:document": E("L 404 200 200", who="grant", document_id="quote_document"),
+    "grants:edit": E("L 404 403 200", "L 404 403 422", who="grant"),
+    "grants:envelopes": E("L 404 403 200", "L 404 403 422", who="envelope"),
+    "grants:instalments": E("L 404 403 200", "L 404 403 422", who="grant"),
+    "grants:list": E("L 403 403 200", who="desk"),
+    "grants:pay": E("L 404 403 200", "L 404 403 422", who="grant", grant_id="approved_grant"),
+    "grants:policy": E("L 403 200 200", "L 403 403 422", who="policy", cycle_id="grant_cycle"),
+    "grants:quote_add": E("L 404 403 200", "L 404 403 422", who="grant"),
+    "grants:quote_remove": E(
+        "L 404 403 302", "L 404 403 302", who="grant", document_id="quote_document"
+    ),
+    "grants:receipt": E("L 404 403 200", "L 404 403 422", who="grant", grant_id="approved_grant"),
+    "grants:submit": E("L 404 403 302", "L 404 403 302", who="grant"),
     "home": E("L 302 200 200", who="public"),
     "mfa_activate_totp": E("L 302 302 302", "L 302 302 302", who="public"),
     "mfa_authenticate": E("302 302 302 302", "302 302 302 302", who="public"),

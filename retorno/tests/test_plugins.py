@@ -14,6 +14,7 @@ from retorno.lib.plugins import (
     CaseTab,
     MyWorkItem,
     NavSection,
+    PlanActionLink,
     build,
     no_person_data,
     nothing_to_anonymise,
@@ -62,6 +63,8 @@ def test_the_navigation_is_in_the_same_order_as_before():
         "cases:handovers",
         "cases:duplicates",
         "cases:import",
+        "grants:list",
+        "grants:budget",
         "directory:services",
         "directory:our_services",
         "referrals:inbox",
@@ -79,6 +82,7 @@ def test_the_case_tabs_are_in_the_same_order_as_before(as_user, personas):
         "consent",
         "journal",
         "plan",
+        "grants",
         "referrals",
         "documents",
         "timeline",
@@ -87,7 +91,8 @@ def test_the_case_tabs_are_in_the_same_order_as_before(as_user, personas):
     page = as_user(personas.ana).get(reverse("cases:case", args=[case.public_id]))
     assert page.status_code == 200
     html = page.content.decode()
-    labels = ["Household", "Journal", "Plan", "Referrals", "Documents", "Timeline"]
+    html = html[html.index('aria-label="Case sections"') :]
+    labels = ["Household", "Journal", "Plan", "Grants", "Referrals", "Documents", "Timeline"]
     positions = [html.index(f">{label}</a>") for label in labels]
     assert positions == sorted(positions)
 
@@ -152,6 +157,48 @@ def test_every_apps_pages_are_included_from_its_plugin():
         ("", "retorno.directory.urls"),
         ("", "retorno.plans.urls"),
         ("", "retorno.referrals.urls"),
+        ("grants/", "retorno.grants.urls"),
     )
+    assert reverse("grants:list") == "/grants/"
     assert reverse("audit:events") == "/audit/"
     assert reverse("plans:plan", args=["00000000-0000-0000-0000-000000000000"]).startswith("/")
+
+
+def test_the_plan_shows_what_other_apps_attach_to_its_actions(as_user, personas):
+    """plans (layer 6) shows grants (layer 7) under its actions through the plug-in hook alone:
+    the grant asked for an action, and the link to ask for one."""
+    from retorno.grants.tests import factories as grants
+
+    assert len(registry().plan_action_links) == 1
+    case = grants.funded_case(personas)
+    grant = grants.draft(case, personas)
+    page = as_user(personas.lucia).get(reverse("plans:plan", args=[case.public_id]))
+    html = page.content.decode()
+    assert reverse("grants:detail", args=[grant.public_id]) in html
+    assert reverse("grants:create", args=[grants.economic_action(case).public_id]) in html
+
+
+def test_plan_action_links_merge_every_apps_links_in_app_order():
+    first = AppPlugin(
+        plan_action_links=lambda user, plan, actions: {"a": [PlanActionLink("One", "/1/")]},
+        personal_data_models=(),
+        person_data=no_person_data,
+        anonymise=nothing_to_anonymise,
+    )
+    second = AppPlugin(
+        plan_action_links=lambda user, plan, actions: {
+            "a": [PlanActionLink("Two", "/2/", "sent")],
+            "b": [PlanActionLink("Three", "/3/")],
+        },
+        personal_data_models=(),
+        person_data=no_person_data,
+        anonymise=nothing_to_anonymise,
+    )
+    merged = build({"one": first, "two": second})
+    assert len(merged.plan_action_links) == 2
+    links = {}
+    for links_of in merged.plan_action_links:
+        for key, found in links_of(None, None, []).items():
+            links.setdefault(key, []).extend(found)
+    assert [link.label for link in links["a"]] == ["One", "Two"]
+    assert links["b"][0].url == "/3/"
