@@ -36,7 +36,8 @@ from retorno.lib.api.fields import (
     enum_field,
     text_field,
 )
-from retorno.lib.api.views import CaseAPIView, query_data, validated_data
+from retorno.lib.api.views import CaseAPIView, ManagesCases, query_data, validated_data
+from retorno.lib.errors import ActionError
 from retorno.lib.money import CURRENCIES, EUR, parse_amount, parse_rate, quantum
 from retorno.plans import access as plans_access
 from retorno.programmes.models import Cycle
@@ -649,6 +650,14 @@ class GrantSubmit(GrantAPIView):
         return Response(reread(request, grant))
 
 
+def refuse_if_not_deciding(user, grant) -> None:
+    """403 before the body is read for whoever may not decide on a request waiting for a
+    decision (grants.rules.approval_problem); the action checks it again under its lock."""
+    problem = rules.approval_problem(grant, user)
+    if problem and grant.status in rules.WAITING:
+        raise ActionError(problem, code="forbidden")
+
+
 class GrantApprove(GrantAPIView):
     @extend_schema(
         operation_id="grants_approve_create",
@@ -662,6 +671,7 @@ class GrantApprove(GrantAPIView):
     )
     def post(self, request, id):
         grant = access.get_grant_for_user(request.user, id)
+        refuse_if_not_deciding(request.user, grant)
         data = validated_data(ApproveInput, request)
         actions.approve_grant(
             grant, actor=request.user, version=data.get("version"), note=data.get("note", "")
@@ -679,6 +689,7 @@ class GrantReject(GrantAPIView):
     )
     def post(self, request, id):
         grant = access.get_grant_for_user(request.user, id)
+        refuse_if_not_deciding(request.user, grant)
         data = validated_data(ReasonInput, request)
         actions.reject_grant(
             grant, actor=request.user, reason=data["reason"], version=data.get("version")
@@ -704,6 +715,8 @@ class GrantCancel(GrantAPIView):
 
 
 class GrantClose(GrantAPIView):
+    permission_classes = [permissions.IsAuthenticated, ManagesCases]
+
     @extend_schema(
         operation_id="grants_close_create",
         request=ReasonInput,
