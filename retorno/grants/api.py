@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -903,7 +903,12 @@ class EnvelopeCollection(CaseAPIView):
     @extend_schema(
         operation_id="envelopes_list",
         parameters=[EnvelopeQuery],
-        responses=EnvelopeOutput(many=True),
+        responses={
+            200: EnvelopeOutput(many=True),
+            404: OpenApiResponse(
+                description="A desk you may not read, or no such page (`not_found`)."
+            ),
+        },
         description="The budget envelopes of the desks whose budget you may read (404 for a "
         "desk you may not).",
     )
@@ -953,7 +958,12 @@ class Budget(CaseAPIView):
     @extend_schema(
         operation_id="budget_retrieve",
         parameters=[BudgetQuery],
-        responses=BudgetOutput,
+        responses={
+            200: BudgetOutput,
+            404: OpenApiResponse(
+                description="A desk you may not read, or no such cycle (`not_found`)."
+            ),
+        },
         description="A desk's budget in a cycle, in euros, per grant type and in total: the "
         "envelope, what is committed, paid and remaining, and what waits for approval. For "
         "the desk's coordinators, programme coordination and M&E officers (404 for a desk you "
