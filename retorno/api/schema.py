@@ -69,6 +69,11 @@ class AutoSchema(openapi.AutoSchema):
             return None
         error = {"application/json": {"schema": self.resolve_serializer(Error, "response").ref}}
         responses = operation["responses"]
+        for code, response in responses.items():
+            # An error status a view declares with its description only (a 404 for an object
+            # named in the query string) answers in the error shape too.
+            if code.startswith("4") and "content" not in response:
+                response["content"] = error
         for code in error_statuses(self.method, operation):
             responses.setdefault(str(code), {"description": ERRORS[code], "content": error})
         return dict(operation, responses=dict(sorted(responses.items())))

@@ -4,11 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from retorno.accounts import api as accounts_api
 from retorno.cases import api as cases_api
 from retorno.directory import api as directory_api
+from retorno.grants import api as grants_api
 from retorno.plans import api as plans_api
 from retorno.referrals import api as referrals_api
 
 case = "cases/<uuid:id>/"
 plan = case + "plan/"
+grant = "grants/<uuid:id>/"
+instalment = grant + "instalments/<uuid:instalment_id>/"
 
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
@@ -151,6 +154,38 @@ urlpatterns = [
         name="api-referral-letter",
     ),
     path("inbox/", referrals_api.Inbox.as_view(), name="api-inbox"),
+    # Grants, their policies and budgets
+    path(case + "grants/", grants_api.CaseGrants.as_view(), name="api-case-grants"),
+    path("grants/", grants_api.GrantCollection.as_view(), name="api-grants"),
+    path(grant, grants_api.GrantDetail.as_view(), name="api-grant"),
+    path(grant + "submit/", grants_api.GrantSubmit.as_view(), name="api-grant-submit"),
+    path(grant + "approve/", grants_api.GrantApprove.as_view(), name="api-grant-approve"),
+    path(grant + "reject/", grants_api.GrantReject.as_view(), name="api-grant-reject"),
+    path(grant + "cancel/", grants_api.GrantCancel.as_view(), name="api-grant-cancel"),
+    path(grant + "close/", grants_api.GrantClose.as_view(), name="api-grant-close"),
+    path(grant + "quotes/", grants_api.GrantQuotes.as_view(), name="api-grant-quotes"),
+    path(
+        grant + "instalments/",
+        grants_api.GrantInstalments.as_view(),
+        name="api-grant-instalments",
+    ),
+    path(
+        instalment + "payment/",
+        grants_api.InstalmentPayment.as_view(),
+        name="api-grant-instalment-payment",
+    ),
+    path(
+        instalment + "receipts/",
+        grants_api.InstalmentReceipts.as_view(),
+        name="api-grant-instalment-receipts",
+    ),
+    path(
+        "cycles/<uuid:id>/grant-policy/",
+        grants_api.CycleGrantPolicy.as_view(),
+        name="api-cycle-grant-policy",
+    ),
+    path("envelopes/", grants_api.EnvelopeCollection.as_view(), name="api-envelopes"),
+    path("budget/", grants_api.Budget.as_view(), name="api-budget"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -74,6 +74,14 @@ PERSONAS = {
     # A cycle's grant policy: a caseworker reads no budget; a coordinator reads it; programme
     # coordination sets it.
     "policy": ("lucia", "mateo", "irene"),
+    # The grants API (_grants_api_world): Lucía's request for María, waiting for Lima's
+    # coordinator; programme coordination reads it and changes nothing of it.
+    "api_grant": ("dario", "irene", "lucia"),
+    "api_grant_decision": ("sofia", "lucia", "mateo"),
+    # A cycle's grant policy: read by who works on cases, set by programme coordination.
+    "api_policy": ("carla", "lucia", "irene"),
+    # Envelopes and budgets: the M&E officer reads them, programme coordination sets them.
+    "api_budget": ("lucia", "eva", "irene"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -183,6 +191,7 @@ def build() -> dict:
         instalments=[(timezone.localdate(), approved.amount)],
     )
     programme = Programme.objects.order_by("id").first()
+    grants_api = _grants_api_world(people, case)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -228,5 +237,19 @@ def build() -> dict:
         "directory/organisations": organization.public_id,
         "directory/locations": organization.locations.order_by("id").first().public_id,
         "directory/services": service.public_id,
+        **grants_api,
     }
     return {"people": people, "ids": ids, "keys": keys}
+
+
+def _grants_api_world(people, case) -> dict:
+    """For the grants API: the case's cycle with its policy and Lima's envelope, and a request
+    drafted and submitted by Lucía, with its instalment, waiting for Lima's coordinator."""
+    grant_factories.policy(case.cycle, people)
+    grant_factories.envelope(case.cycle, people.organisations["LIM"], people)
+    api_grant = grant_factories.submitted(case, people)
+    return {
+        "grants": api_grant.public_id,
+        "instalment_id": api_grant.instalments.get().public_id,
+        "cycles": case.cycle.public_id,
+    }

@@ -289,6 +289,46 @@ API = {
     ),  # POST /api/v1/cases/{id}/reopen/
     "cases_retrieve": E("401 404 200 200", who="case"),  # GET /api/v1/cases/{id}/
     "cases_tasks_create": E("401 404 403 400", who="case"),  # POST /api/v1/cases/{id}/tasks/
+    "budget_retrieve": E("401 403 400 400", who="api_budget"),  # GET /api/v1/budget/
+    "cases_grants_create": E("401 404 403 400", who="case"),  # POST /api/v1/cases/{id}/grants/
+    "cycles_grant_policy_retrieve": E(
+        "401 403 200 200", who="api_policy"
+    ),  # GET /api/v1/cycles/{id}/grant-policy/
+    "cycles_grant_policy_update": E(
+        "401 403 403 400", who="api_policy"
+    ),  # PUT /api/v1/cycles/{id}/grant-policy/
+    "envelopes_list": E("401 403 200 200", who="api_budget"),  # GET /api/v1/envelopes/
+    "envelopes_update": E("401 403 403 400", who="api_budget"),  # PUT /api/v1/envelopes/
+    "grants_approve_create": E(
+        "401 404 403 200", who="api_grant_decision"
+    ),  # POST /api/v1/grants/{id}/approve/
+    "grants_cancel_create": E(
+        "401 404 403 400", who="api_grant"
+    ),  # POST /api/v1/grants/{id}/cancel/
+    "grants_close_create": E(
+        "401 404 403 400", who="api_grant_decision"
+    ),  # POST /api/v1/grants/{id}/close/
+    "grants_instalments_payment_create": E(
+        "401 404 403 400", who="api_grant"
+    ),  # POST /api/v1/grants/{id}/instalments/{instalment_id}/payment/
+    "grants_instalments_receipts_create": E(
+        "401 404 403 415", who="api_grant"
+    ),  # POST /api/v1/grants/{id}/instalments/{instalment_id}/receipts/
+    "grants_instalments_update": E(
+        "401 404 403 400", who="api_grant"
+    ),  # PUT /api/v1/grants/{id}/instalments/
+    "grants_list": E("401 403 403 200", who="desk"),  # GET /api/v1/grants/
+    "grants_partial_update": E("401 404 403 400", who="api_grant"),  # PATCH /api/v1/grants/{id}/
+    "grants_quotes_create": E(
+        "401 404 403 415", who="api_grant"
+    ),  # POST /api/v1/grants/{id}/quotes/
+    "grants_reject_create": E(
+        "401 404 403 400", who="api_grant_decision"
+    ),  # POST /api/v1/grants/{id}/reject/
+    "grants_retrieve": E("401 404 200 200", who="api_grant"),  # GET /api/v1/grants/{id}/
+    "grants_submit_create": E(
+        "401 404 403 409", who="api_grant"
+    ),  # POST /api/v1/grants/{id}/submit/
     "directory_locations_partial_update": E(
         "401 403 403 400", who="directory"
     ),  # PATCH /api/v1/directory/locations/{id}/
