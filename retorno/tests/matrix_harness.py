@@ -117,20 +117,20 @@ def html_answer(world, name: str, arguments: list[str], expect: Expect, role: st
     return observe(getattr(client, method)(url))
 
 
-def api_url(world, path: str) -> str:
+def api_url(world, path: str, overrides=None) -> str:
     collection = re.match(r"/api/v1/(.*?)/\{id\}", path)
-    ids = dict(world["ids"])
+    ids = {**world["ids"], **{k: world["ids"].get(v, v) for k, v in (overrides or {}).items()}}
     if collection:
         ids["id"] = ids[collection.group(1)]
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
-def api_answer(world, method: str, path: str, who: str, role: str):
+def api_answer(world, method: str, path: str, who: str, role: str, ids=None):
     client = APIClient()
     user = person(world, who, role)
     if user is not None:
         name = PERSONAS[who][ROLES.index(role) - 1]
         client.credentials(HTTP_AUTHORIZATION=f"Token {world['keys'][name]}")
     body = {} if method in ("post", "patch", "put") else None
-    response = getattr(client, method)(api_url(world, path), body, format="json")
+    response = getattr(client, method)(api_url(world, path, ids), body, format="json")
     return response.status_code, response

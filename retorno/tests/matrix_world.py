@@ -250,6 +250,6 @@ def _grants_api_world(people, case) -> dict:
     api_grant = grant_factories.submitted(case, people)
     return {
         "grants": api_grant.public_id,
-        "instalment_id": api_grant.instalments.get().public_id,
+        "api_instalment": api_grant.instalments.get().public_id,
         "cycles": case.cycle.public_id,
     }

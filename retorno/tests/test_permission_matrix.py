@@ -309,10 +309,10 @@ API = {
         "401 404 403 400", who="api_grant_decision"
     ),  # POST /api/v1/grants/{id}/close/
     "grants_instalments_payment_create": E(
-        "401 404 403 400", who="api_grant"
+        "401 404 403 400", who="api_grant", instalment_id="api_instalment"
     ),  # POST /api/v1/grants/{id}/instalments/{instalment_id}/payment/
     "grants_instalments_receipts_create": E(
-        "401 404 403 415", who="api_grant"
+        "401 404 403 415", who="api_grant", instalment_id="api_instalment"
     ),  # POST /api/v1/grants/{id}/instalments/{instalment_id}/receipts/
     "grants_instalments_update": E(
         "401 404 403 400", who="api_grant"
@@ -443,7 +443,7 @@ API_CASES = [
 def test_api_operation(world, operation, role):
     method, path = harness.api_operations()[operation]
     expect = API[operation]
-    status, response = harness.api_answer(world, method, path, expect.who, role)
+    status, response = harness.api_answer(world, method, path, expect.who, role, expect.ids)
     assert status == expect.get[ROLES.index(role)]
     if status >= 400:
         assert response["Content-Type"].startswith("application/json")
