@@ -988,7 +988,7 @@ GRANT_STATUS_WEIGHTS = {
     "closed": 3,
 }
 # How many instalments a grant is paid in.
-INSTALMENT_WEIGHTS = {1: 3, 2: 8, 3: 22, 4: 30, 5: 20, 6: 17}
+INSTALMENT_WEIGHTS = {1: 4, 2: 9, 3: 24, 4: 30, 5: 19, 6: 14}
 PURPOSES = {
     "es": {
         "basic_needs": ["Alimentación y alquiler del primer mes", "Canasta básica y transporte"],
@@ -1095,8 +1095,7 @@ class GrantFiller:
         return policies
 
     def eligible_cases(self):
-        """Cases at a national desk that reached reintegration: (id, cycle, desk, last phase
-        change, phase)."""
+        """Cases at a national desk that reached reintegration: (id, cycle, desk, phase)."""
         national = [o.pk for o in self.org.values() if o.kind == Organisation.Kind.NATIONAL_DESK]
         return list(
             Case.objects.filter(
@@ -1104,7 +1103,7 @@ class GrantFiller:
                 phase__in=[Phase.REINTEGRATION, Phase.FOLLOW_UP, Phase.CLOSED],
             )
             .order_by("pk")
-            .values_list("pk", "cycle_id", "owning_desk_id", "phase_changed_at", "phase")
+            .values_list("pk", "cycle_id", "owning_desk_id", "phase")
         )
 
     def fill(self, target: int) -> None:
@@ -1117,10 +1116,10 @@ class GrantFiller:
         # About one case in nine has a second grant.
         chosen = rng.sample(cases, min(len(cases), round(target / 1.11)))
         grants, plans = [], []
-        for case_id, cycle_id, desk_id, since, phase in chosen:
+        for case_id, cycle_id, desk_id, phase in chosen:
             closed = phase == Phase.CLOSED
             first = self.grant(
-                case_id, cycle_id, desk_id, since, policies[cycle_id], room=None, closed=closed
+                case_id, cycle_id, desk_id, policies[cycle_id], room=None, closed=closed
             )
             grants.append(first)
             if rng.random() < 0.11 and len(grants) < target:
@@ -1131,7 +1130,6 @@ class GrantFiller:
                             case_id,
                             cycle_id,
                             desk_id,
-                            since,
                             policies[cycle_id],
                             room,
                             closed=closed,
@@ -1154,7 +1152,7 @@ class GrantFiller:
     def count(self, name: str, n: int) -> None:
         self.counts[name] = self.counts.get(name, 0) + n
 
-    def grant(self, case_id, cycle_id, desk_id, since, policy, room, *, closed=False):
+    def grant(self, case_id, cycle_id, desk_id, policy, room, *, closed=False):
         rng = self.rng
         desk = self.by_pk[desk_id]
         language = "pt" if desk.code == "BSB" else "es"
@@ -1182,21 +1180,38 @@ class GrantFiller:
         count = rng.choices(list(INSTALMENT_WEIGHTS), list(INSTALMENT_WEIGHTS.values()))[0]
         if status in (Grant.Status.PAYING, Grant.Status.CLOSED):
             count = max(count, 2)
-        # Old enough for its instalments, once a month, to have fallen due when it is paid.
-        earliest = max(since - datetime.timedelta(days=60), self.start_of(cycle_id))
-        span_days = 30 * count + 20 if status == Grant.Status.PAID else 30
-        latest = self.now - datetime.timedelta(days=span_days)
-        created = (
-            earliest
-            + datetime.timedelta(seconds=rng.uniform(0, (latest - earliest).total_seconds()))
-            if latest > earliest
-            else latest
-        )
+        if status == Grant.Status.APPROVED:
+            paid_count = 0
+        elif status == Grant.Status.PAID:
+            paid_count = count
+        elif status in (Grant.Status.PAYING, Grant.Status.CLOSED):
+            paid_count = rng.randint(1, count - 1)
+        else:
+            paid_count = 0
+        # When the last decision was taken: a grant being paid is at its next instalment, due
+        # around today (instalments are monthly); requests waiting were made in the last weeks.
+        days = {
+            Grant.Status.PAID: 30 * count + rng.uniform(10, 330),
+            Grant.Status.PAYING: 7 + 30 * paid_count - rng.uniform(-10, 25),
+            Grant.Status.APPROVED: rng.uniform(0, 12),
+            Grant.Status.CLOSED: 30 * paid_count + rng.uniform(40, 300),
+            Grant.Status.CANCELLED: rng.uniform(10, 400),
+            Grant.Status.REJECTED: rng.uniform(10, 400),
+        }.get(status) or rng.uniform(0.1, 20)
+        last = self.now - datetime.timedelta(days=days)
+        waiting = status in (Grant.Status.DRAFT, Grant.Status.SUBMITTED, Grant.Status.COORDINATION)
+        coordinated = last
+        decided = last
+        if needs_coordination and not waiting and status != Grant.Status.REJECTED:
+            decided = last - datetime.timedelta(days=rng.uniform(0.5, 4))
+        submitted = last
+        if status not in (Grant.Status.DRAFT, Grant.Status.SUBMITTED):
+            submitted = decided - datetime.timedelta(days=rng.uniform(0.5, 5))
+        created = last
+        if status != Grant.Status.DRAFT:
+            created = submitted - datetime.timedelta(days=rng.uniform(0.5, 6))
         worker = self.drafter(desk.code)
         coordinator = self.coordinators.get(desk.code, worker)
-        submitted = created + datetime.timedelta(days=rng.uniform(0.5, 6))
-        decided = submitted + datetime.timedelta(days=rng.uniform(0.5, 5))
-        coordinated = decided + datetime.timedelta(days=rng.uniform(0.5, 4))
         grant = Grant(
             case_id=case_id,
             cycle_id=cycle_id,
@@ -1260,12 +1275,6 @@ class GrantFiller:
             return grant, instalments
         instalments = self.instalments(amount, currency, count, approved_at.date())
         grant.version += 1
-        if status == Grant.Status.APPROVED:
-            paid_count = 0
-        elif status == Grant.Status.PAID:
-            paid_count = count
-        else:
-            paid_count = rng.randint(1, count - 1)
         paid_total, paid_eur = Decimal(0), Decimal(0)
         for instalment in instalments[:paid_count]:
             paid_on = min(
@@ -1316,10 +1325,6 @@ class GrantFiller:
                 )
             )
         return rows
-
-    def start_of(self, cycle_id):
-        cycle = self.cycles_by_pk[cycle_id]
-        return datetime.datetime.combine(cycle.starts_on, datetime.time(9), tzinfo=datetime.UTC)
 
     @functools.cached_property
     def cycles_by_pk(self):
@@ -1383,6 +1388,8 @@ def fill_grants(*, seed, target, organisations, users, staff, out) -> None:
     if Grant.objects.exists():
         out(f"grants: {Grant.objects.count():,} already there, nothing to do")
         return
+    # Envelopes without grants (a fill with --grants 0) hold nothing: they are set afresh.
+    Envelope.objects.all().delete()
     filler = GrantFiller(seed=seed, organisations=organisations, users=users, staff=staff, out=out)
     with keep_given_timestamps():
         filler.fill(target)
