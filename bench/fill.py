@@ -14,9 +14,15 @@ national desk, handed over with the person's transfer consent, accepted at the n
 the return country, closed. About 5 % are sensitive. ana.milano (Milan) and lucia.lima (Lima)
 are assigned to about a third of their desk's cases, so "My work" has thousands of cases.
 
---reset deletes every case, person and bench account first (never organisations, the demo
+Then the grants of issue 10 (GrantFiller): a policy per cycle, an envelope per national desk and
+cycle, about 30,000 grants in a realistic mix of states and 100,000 instalments, 80,000 of them
+paid. They too are written directly, not through retorno.grants.actions, but hold what the actions
+would: each envelope's committed and paid euros are the sums over its grants.
+
+--reset deletes every case, person, grant and bench account first (never organisations, the demo
 accounts, the programme or the audit trail). --if-needed does nothing when the database already
-holds at least --cases cases.
+holds at least --cases cases, except fill the grants if there are none. --grants-only fills only
+the grants into a database already filled (with --reset: deletes the grants first).
 """
 # ruff: noqa: S311  (random numbers for fake data, not for security)
 
