@@ -637,7 +637,7 @@ def grants_data(counts) -> str:
     return (
         f"Grants: {counts['grants']:,}, with {counts['payments']:,} instalments paid; the grants "
         f"list shows {GRANTS_USERNAME} the {counts['grants_listed']:,} grants of his desk "
-        f"({counts['grants_desk']}), whose budget page is measured too. "
+        f"({counts['grants_desk']}); the budget page is that desk's. "
     )
 
 
