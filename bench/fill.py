@@ -14,9 +14,15 @@ national desk, handed over with the person's transfer consent, accepted at the n
 the return country, closed. About 5 % are sensitive. ana.milano (Milan) and lucia.lima (Lima)
 are assigned to about a third of their desk's cases, so "My work" has thousands of cases.
 
---reset deletes every case, person and bench account first (never organisations, the demo
+Then the grants of issue 10 (GrantFiller): a policy per cycle, an envelope per national desk and
+cycle, about 30,000 grants in a realistic mix of states and 100,000 instalments, 80,000 of them
+paid. They too are written directly, not through retorno.grants.actions, but hold what the actions
+would: each envelope's committed and paid euros are the sums over its grants.
+
+--reset deletes every case, person, grant and bench account first (never organisations, the demo
 accounts, the programme or the audit trail). --if-needed does nothing when the database already
-holds at least --cases cases.
+holds at least --cases cases, except fill the grants if there are none. --grants-only fills only
+the grants into a database already filled (with --reset: deletes the grants first).
 """
 # ruff: noqa: S311  (random numbers for fake data, not for security)
 
@@ -25,10 +31,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import os
 import random
 import sys
 import time
+import uuid
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +57,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from retorno.accounts.models import Membership, User  # noqa: E402
+from retorno.accounts.models import Membership, Organisation, User  # noqa: E402
 from retorno.accounts.roles import Role  # noqa: E402
 from retorno.cases import matching  # noqa: E402
 from retorno.cases.models import (  # noqa: E402
@@ -71,7 +80,23 @@ from retorno.cases.models import (  # noqa: E402
     VulnerabilityProfile,
     WorkExperience,
 )
+from retorno.demo.cases import COORDINATOR as DESK_COORDINATOR  # noqa: E402
 from retorno.demo.foundation import ensure_foundation  # noqa: E402
+from retorno.grants.models import (  # noqa: E402
+    Envelope,
+    Grant,
+    GrantPolicy,
+    Instalment,
+    TypeCap,
+)
+from retorno.grants.rules import HOLDING  # noqa: E402
+from retorno.lib.money import (  # noqa: E402
+    COUNTRY_CURRENCY,
+    EUR,
+    REFERENCE_RATES,
+    quantum,
+    to_euros,
+)
 from retorno.programmes.models import Cycle, Programme  # noqa: E402
 
 BENCH_USER_PREFIX = "bench."
@@ -262,7 +287,11 @@ DEMO_SHARE = {"ana.milano": 0.33, "lucia.lima": 0.33, "dario.madrid": 0.25}
 def keep_given_timestamps():
     """bulk_create keeps the created_at / updated_at we set instead of writing now()."""
     changed = []
-    for model in apps.get_app_config("cases").get_models():
+    models = [
+        *apps.get_app_config("cases").get_models(),
+        *apps.get_app_config("grants").get_models(),
+    ]
+    for model in models:
         for field in model._meta.concrete_fields:
             for attr in ("auto_now", "auto_now_add"):
                 if getattr(field, attr, False):
@@ -280,10 +309,17 @@ def is_postgres() -> bool:
 
 
 def case_tables_to_clear():
-    """Every cases table except the programme and its cycles (and their desks)."""
+    """Every cases and grants table except the programme and its cycles (and their desks)."""
     keep = {Programme, Cycle, Cycle.desks.through}
-    models = apps.get_app_config("cases").get_models(include_auto_created=True)
+    models = [
+        *apps.get_app_config("grants").get_models(include_auto_created=True),
+        *apps.get_app_config("cases").get_models(include_auto_created=True),
+    ]
     return [m for m in models if m not in keep]
+
+
+def grant_tables_to_clear():
+    return list(apps.get_app_config("grants").get_models(include_auto_created=True))
 
 
 def reset(out):
@@ -301,6 +337,18 @@ def reset(out):
     Membership.objects.filter(user__in=bench_users).delete()
     bench_users.delete()
     out(f"reset: cases, persons and bench accounts deleted in {time.monotonic() - started:.1f} s")
+
+
+def reset_grants(out):
+    started = time.monotonic()
+    tables = [m._meta.db_table for m in grant_tables_to_clear()]
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            for table in reversed(tables):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
+    out(f"reset: grants, envelopes and policies deleted in {time.monotonic() - started:.1f} s")
 
 
 def ensure_staff(organisations, users) -> dict[str, list[User]]:
@@ -905,6 +953,457 @@ class Filler:
         return out
 
 
+# --------------------------------------------------------------------------------------------
+# Grants (issue 10): policies, envelopes, grants and their instalments
+# --------------------------------------------------------------------------------------------
+
+# What a grant of each type is for, in the desk's language.
+GRANT_TYPE_WEIGHTS = {
+    "basic_needs": 30,
+    "self_employment": 30,
+    "education": 12,
+    "housing": 12,
+    "health": 10,
+    "other": 6,
+}
+GRANT_CAPS = {
+    "basic_needs": Decimal("800"),
+    "self_employment": Decimal("2500"),
+    "education": Decimal("1200"),
+    "housing": Decimal("1000"),
+    "health": Decimal("600"),
+    "other": Decimal("400"),
+}
+HOUSEHOLD_CAP = Decimal("3000")
+COORDINATION_ABOVE = Decimal("1500")
+# Lima sets part of its envelope aside per grant type, as in the demo.
+ENVELOPE_PARTS_AT = "LIM"
+ENVELOPE_PART_TYPES = ("basic_needs", "self_employment", "education")
+# The state a grant is in now, in weights: most were paid or are being paid.
+GRANT_STATUS_WEIGHTS = {
+    "draft": 3,
+    "submitted": 3,
+    # Only grants above the policy's amount wait for programme coordination: the others of
+    # this share wait for the desk.
+    "coordination": 8,
+    "rejected": 5,
+    "cancelled": 2.5,
+    "approved": 5,
+    "paying": 25,
+    "paid": 55,
+    "closed": 3,
+}
+# How many instalments a grant is paid in.
+INSTALMENT_WEIGHTS = {1: 4, 2: 9, 3: 24, 4: 30, 5: 19, 6: 14}
+PURPOSES = {
+    "es": {
+        "basic_needs": ["Alimentación y alquiler del primer mes", "Canasta básica y transporte"],
+        "self_employment": [
+            "Taller de costura en casa",
+            "Bodega de abarrotes",
+            "Carrito de comidas frente al mercado",
+            "Taller de mantenimiento de motos",
+            "Panadería artesanal",
+            "Peluquería en el barrio",
+        ],
+        "education": ["Curso técnico de electricidad", "Curso de soldadura", "Curso de cocina"],
+        "housing": ["Garantía y primer mes de alquiler", "Techo y ventanas de la vivienda"],
+        "health": ["Tratamiento dental", "Lentes y control oftalmológico"],
+        "other": ["Homologación del título", "Trámite de documentos de identidad"],
+    },
+    "pt": {
+        "basic_needs": ["Alimentação e aluguel do primeiro mês", "Cesta básica e transporte"],
+        "self_employment": [
+            "Salão de beleza no bairro",
+            "Oficina de costura em casa",
+            "Lanchonete perto da rodoviária",
+            "Oficina de bicicletas",
+        ],
+        "education": ["Curso técnico de enfermagem", "Curso de eletricista"],
+        "housing": ["Caução e primeiro aluguel", "Reforma do telhado"],
+        "health": ["Tratamento dentário", "Óculos e consulta"],
+        "other": ["Revalidação do diploma", "Segunda via de documentos"],
+    },
+}
+BUSINESS_TEXT = {
+    "es": (
+        "Negocio propio en el barrio, con clientela conocida por la familia.",
+        "Equipo principal, primer stock y permiso municipal.",
+        "Herramientas propias y un local prestado por la familia.",
+    ),
+    "pt": (
+        "Negócio próprio no bairro, com clientela conhecida da família.",
+        "Equipamento principal, primeiro estoque e alvará.",
+        "Ferramentas próprias e um espaço cedido pela família.",
+    ),
+}
+PAYMENT_METHODS = {"transfer": 50, "in_kind": 25, "voucher": 15, "cash": 10}
+
+
+def money(amount: Decimal, currency: str) -> Decimal:
+    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+
+
+def round_local(amount: Decimal, currency: str) -> Decimal:
+    """A grant as a desk writes it: round thousands of pesos or guaraníes, tens elsewhere."""
+    step = Decimal(1000) if REFERENCE_RATES[currency] > 500 else Decimal(10)
+    return max(step, (amount / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step)
+
+
+def day_rate(currency: str, rng: random.Random) -> Decimal:
+    """A plausible rate of the day: within 6 % of the reference."""
+    if currency == EUR:
+        return Decimal(1)
+    rate = REFERENCE_RATES[currency] * Decimal(str(round(rng.uniform(0.94, 1.06), 4)))
+    return rate.quantize(Decimal(1) if rate > 500 else Decimal("0.0001"))
+
+
+class GrantFiller:
+    """The rows grants.actions would leave behind, written directly: a policy for each cycle, an
+    envelope for each national desk and cycle (Lima's split by grant type), and grants in a
+    realistic mix of states with their instalments, most of them paid. Envelopes hold exactly
+    what their grants committed and paid."""
+
+    def __init__(self, *, seed: int, organisations, users, staff, out):
+        self.rng = random.Random(seed)
+        self.org = organisations
+        self.by_pk = {o.pk: o for o in organisations.values()}
+        self.users = users
+        self.staff = staff
+        self.out = out
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.coordination = users["irene.coord"]
+        self.coordinators = {
+            code: users[name] for code, name in DESK_COORDINATOR.items() if name in users
+        }
+        self.counts: dict[str, int] = {}
+
+    def policies(self) -> dict[int, GrantPolicy]:
+        policies = {}
+        for cycle in Cycle.objects.filter(programme__code="RETORNO"):
+            policy, created = GrantPolicy.objects.get_or_create(
+                cycle=cycle,
+                defaults={
+                    "household_cap_eur": HOUSEHOLD_CAP,
+                    "coordination_threshold_eur": COORDINATION_ABOVE,
+                    "receipts_before_next": True,
+                    "updated_by": self.coordination,
+                    "updated_at": self.now,
+                },
+            )
+            if created:
+                TypeCap.objects.bulk_create(
+                    TypeCap(policy=policy, grant_type=t, cap_eur=cap)
+                    for t, cap in GRANT_CAPS.items()
+                )
+            policies[cycle.pk] = policy
+        return policies
+
+    def eligible_cases(self):
+        """Cases at a national desk that reached reintegration: (id, cycle, desk, phase)."""
+        national = [o.pk for o in self.org.values() if o.kind == Organisation.Kind.NATIONAL_DESK]
+        return list(
+            Case.objects.filter(
+                owning_desk__in=national,
+                phase__in=[Phase.REINTEGRATION, Phase.FOLLOW_UP, Phase.CLOSED],
+            )
+            .order_by("pk")
+            .values_list("pk", "cycle_id", "owning_desk_id", "phase")
+        )
+
+    def fill(self, target: int) -> None:
+        rng = self.rng
+        policies = self.policies()
+        cases = self.eligible_cases()
+        if not cases:
+            self.out("grants: no case at a national desk has reached reintegration")
+            return
+        # About one case in nine has a second grant.
+        chosen = rng.sample(cases, min(len(cases), round(target / 1.11)))
+        grants, plans = [], []
+        for case_id, cycle_id, desk_id, phase in chosen:
+            closed = phase == Phase.CLOSED
+            first = self.grant(
+                case_id, cycle_id, desk_id, policies[cycle_id], room=None, closed=closed
+            )
+            grants.append(first)
+            if rng.random() < 0.11 and len(grants) < target:
+                room = HOUSEHOLD_CAP - max(first[0].amount_eur or 0, first[0].committed_eur)
+                if room >= 100:
+                    grants.append(
+                        self.grant(
+                            case_id,
+                            cycle_id,
+                            desk_id,
+                            policies[cycle_id],
+                            room,
+                            closed=closed,
+                        )
+                    )
+        with transaction.atomic():
+            Grant.objects.bulk_create([g for g, _i in grants], batch_size=500)
+            for grant, instalments in grants:
+                for instalment in instalments:
+                    instalment.grant = grant
+                    plans.append(instalment)
+            Instalment.objects.bulk_create(plans, batch_size=1000)
+            self.envelopes([g for g, _i in grants])
+        self.count("grants", len(grants))
+        self.count("instalments", len(plans))
+        self.count("instalments paid", sum(1 for i in plans if i.paid_on))
+        for status in Grant.Status.values:
+            self.count(f"  {status}", sum(1 for g, _i in grants if g.status == status))
+
+    def count(self, name: str, n: int) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+    def grant(self, case_id, cycle_id, desk_id, policy, room, *, closed=False):
+        rng = self.rng
+        desk = self.by_pk[desk_id]
+        language = "pt" if desk.code == "BSB" else "es"
+        if room is None:
+            grant_type = rng.choices(list(GRANT_TYPE_WEIGHTS), list(GRANT_TYPE_WEIGHTS.values()))[0]
+        else:
+            grant_type = rng.choice(["basic_needs", "health", "other", "education"])
+        cap = min(GRANT_CAPS[grant_type], room) if room is not None else GRANT_CAPS[grant_type]
+        local = COUNTRY_CURRENCY[desk.country.code]
+        currency = EUR if rng.random() < 0.08 else local
+        rate = day_rate(currency, rng)
+        target_eur = Decimal(str(round(rng.uniform(0.35, 1.0) * float(cap), -1) or 50))
+        amount = money(round_local(target_eur * rate, currency), currency)
+        amount_eur = to_euros(amount, currency, rate)
+        while amount_eur > cap:
+            amount = money(amount * Decimal("0.95"), currency)
+            amount_eur = to_euros(amount, currency, rate)
+        status = rng.choices(list(GRANT_STATUS_WEIGHTS), list(GRANT_STATUS_WEIGHTS.values()))[0]
+        needs_coordination = amount_eur > COORDINATION_ABOVE
+        if closed and status not in (Grant.Status.PAID, Grant.Status.REJECTED):
+            # A closed case has no request or payment left open.
+            status = rng.choice([Grant.Status.PAID, Grant.Status.PAID, Grant.Status.CLOSED])
+        if status == Grant.Status.COORDINATION and not needs_coordination:
+            status = Grant.Status.SUBMITTED
+        count = rng.choices(list(INSTALMENT_WEIGHTS), list(INSTALMENT_WEIGHTS.values()))[0]
+        if status in (Grant.Status.PAYING, Grant.Status.CLOSED):
+            count = max(count, 2)
+        if status == Grant.Status.APPROVED:
+            paid_count = 0
+        elif status == Grant.Status.PAID:
+            paid_count = count
+        elif status in (Grant.Status.PAYING, Grant.Status.CLOSED):
+            paid_count = rng.randint(1, count - 1)
+        else:
+            paid_count = 0
+        # When the last decision was taken: a grant being paid is at its next instalment, due
+        # around today (instalments are monthly); requests waiting were made in the last weeks.
+        days = {
+            Grant.Status.PAID: 30 * count + rng.uniform(10, 330),
+            Grant.Status.PAYING: 7 + 30 * paid_count - rng.uniform(-10, 25),
+            Grant.Status.APPROVED: rng.uniform(0, 12),
+            Grant.Status.CLOSED: 30 * paid_count + rng.uniform(40, 300),
+            Grant.Status.CANCELLED: rng.uniform(10, 400),
+            Grant.Status.REJECTED: rng.uniform(10, 400),
+        }.get(status) or rng.uniform(0.1, 20)
+        last = self.now - datetime.timedelta(days=days)
+        waiting = status in (Grant.Status.DRAFT, Grant.Status.SUBMITTED, Grant.Status.COORDINATION)
+        coordinated = last
+        decided = last
+        if needs_coordination and not waiting and status != Grant.Status.REJECTED:
+            decided = last - datetime.timedelta(days=rng.uniform(0.5, 4))
+        submitted = last
+        if status not in (Grant.Status.DRAFT, Grant.Status.SUBMITTED):
+            submitted = decided - datetime.timedelta(days=rng.uniform(0.5, 5))
+        created = last
+        if status != Grant.Status.DRAFT:
+            created = submitted - datetime.timedelta(days=rng.uniform(0.5, 6))
+        worker = self.drafter(desk.code)
+        coordinator = self.coordinators.get(desk.code, worker)
+        grant = Grant(
+            case_id=case_id,
+            cycle_id=cycle_id,
+            desk=desk,
+            plan_action=None,
+            action_lineage=uuid.UUID(int=rng.getrandbits(128), version=4),
+            grant_type=grant_type,
+            purpose=rng.choice(PURPOSES[language][grant_type]),
+            currency=currency,
+            amount=amount,
+            rate=rate,
+            amount_eur=amount_eur,
+            status=status,
+            drafted_by=worker,
+            created_at=created,
+            updated_at=created,
+            version=1,
+        )
+        if grant_type == "self_employment":
+            activity, costs, assets = BUSINESS_TEXT[language]
+            income = round_local(amount / 4, currency)
+            grant.business_activity = f"{grant.purpose}. {activity}"
+            grant.business_startup_costs = costs
+            grant.business_monthly_income = money(income, currency)
+            grant.business_monthly_costs = money(income * Decimal("0.55"), currency)
+            grant.business_assets = assets
+        if status == Grant.Status.DRAFT:
+            return grant, []
+        grant.submitted_by, grant.submitted_at, grant.version = worker, submitted, 2
+        grant.updated_at = submitted
+        planned_from = submitted.date()
+        instalments = [Instalment(number=1, planned_on=planned_from, planned_amount=amount)]
+        if status in (Grant.Status.SUBMITTED, Grant.Status.REJECTED, Grant.Status.COORDINATION):
+            if status == Grant.Status.COORDINATION:
+                grant.desk_approved_by, grant.desk_approved_at = coordinator, decided
+                grant.needs_coordination, grant.policy_version = True, policy.version
+                grant.version, grant.updated_at = 3, decided
+            elif status == Grant.Status.REJECTED:
+                grant.decided_by, grant.decided_at = coordinator, decided
+                grant.decision_reason = "No cumple los criterios del programa."
+                grant.version, grant.updated_at = 3, decided
+            return grant, instalments
+        # Approved, by the desk and, above the policy's amount, by programme coordination.
+        grant.desk_approved_by, grant.desk_approved_at = coordinator, decided
+        grant.needs_coordination = needs_coordination
+        approved_at = decided
+        if needs_coordination:
+            grant.coordination_approved_by = self.coordination
+            grant.coordination_approved_at = approved_at = coordinated
+        grant.decided_by = grant.coordination_approved_by or coordinator
+        grant.decided_at = approved_at
+        grant.policy_version = policy.version
+        grant.receipts_required = policy.receipts_before_next
+        grant.committed_eur = amount_eur
+        grant.version = 4 if needs_coordination else 3
+        grant.updated_at = approved_at
+        if status == Grant.Status.CANCELLED:
+            grant.committed_eur = Decimal(0)
+            grant.decision_reason = "La persona desistió antes del primer pago."
+            grant.version += 1
+            return grant, instalments
+        instalments = self.instalments(amount, currency, count, approved_at.date())
+        grant.version += 1
+        paid_total, paid_eur = Decimal(0), Decimal(0)
+        for instalment in instalments[:paid_count]:
+            paid_on = min(
+                instalment.planned_on + datetime.timedelta(days=rng.randint(0, 6)), self.today
+            )
+            pay_rate = day_rate(currency, rng)
+            instalment.paid_on = paid_on
+            instalment.amount_paid = instalment.planned_amount
+            instalment.rate = pay_rate
+            instalment.amount_paid_eur = to_euros(instalment.planned_amount, currency, pay_rate)
+            instalment.method = rng.choices(list(PAYMENT_METHODS), list(PAYMENT_METHODS.values()))[
+                0
+            ]
+            instalment.paid_by = worker
+            instalment.recorded_at = datetime.datetime.combine(
+                paid_on, datetime.time(15, 0), tzinfo=datetime.UTC
+            )
+            paid_total += instalment.amount_paid
+            paid_eur += instalment.amount_paid_eur
+            grant.version += 1
+            grant.updated_at = max(grant.updated_at, instalment.recorded_at)
+        grant.paid, grant.paid_eur = paid_total, paid_eur
+        # record_payment: a payment worth more euros than committed commits the difference;
+        # paid in full, what was not needed goes back; closed early, what was not paid.
+        grant.committed_eur = max(grant.committed_eur, paid_eur)
+        if status in (Grant.Status.PAID, Grant.Status.CLOSED):
+            grant.committed_eur = paid_eur
+        if status == Grant.Status.CLOSED:
+            instalments = instalments[:paid_count]
+            grant.decision_reason = "Encontró un empleo estable y cerró el negocio."
+            grant.version += 1
+        return grant, instalments
+
+    def instalments(self, amount, currency, count, start):
+        step = quantum(currency)
+        part = (amount / count).quantize(step, rounding=ROUND_HALF_UP)
+        if REFERENCE_RATES[currency] > 500:
+            part = max(step, round_local(amount / count, currency))
+        rows, left = [], amount
+        for n in range(1, count + 1):
+            planned = left if n == count else min(part, left - step * (count - n))
+            left -= planned
+            rows.append(
+                Instalment(
+                    number=n,
+                    planned_on=start + datetime.timedelta(days=30 * (n - 1) + 7),
+                    planned_amount=planned,
+                )
+            )
+        return rows
+
+    @functools.cached_property
+    def cycles_by_pk(self):
+        return {c.pk: c for c in Cycle.objects.all()}
+
+    def drafter(self, code: str) -> User:
+        if code == "LIM" and self.rng.random() < 0.33:
+            return self.users["lucia.lima"]
+        return self.rng.choice(self.staff[code][:STAFF_PER_DESK])
+
+    def envelopes(self, grants) -> None:
+        """Each national desk's envelope for each cycle, set a third above what its grants
+        committed, holding exactly what they committed and paid; Lima's parts by type too."""
+        holding = set(HOLDING)
+        sums: dict[tuple, list[Decimal]] = {}
+        for grant in grants:
+            keys = [(grant.cycle_id, grant.desk_id, "")]
+            if self.by_pk[grant.desk_id].code == ENVELOPE_PARTS_AT and (
+                grant.grant_type in ENVELOPE_PART_TYPES
+            ):
+                keys.append((grant.cycle_id, grant.desk_id, grant.grant_type))
+            for key in keys:
+                row = sums.setdefault(key, [Decimal(0), Decimal(0)])
+                if grant.status in holding:
+                    row[0] += grant.committed_eur
+                row[1] += grant.paid_eur
+        national = [o for o in self.org.values() if o.kind == Organisation.Kind.NATIONAL_DESK]
+        rows = []
+        for cycle in self.cycles_by_pk.values():
+            parts_total: dict[int, Decimal] = {}
+            for desk in national:
+                for grant_type in ("", *ENVELOPE_PART_TYPES):
+                    if grant_type and desk.code != ENVELOPE_PARTS_AT:
+                        continue
+                    committed, paid = sums.get((cycle.pk, desk.pk, grant_type), (0, 0))
+                    amount = (Decimal(committed) * Decimal("1.35") / 10000).quantize(
+                        Decimal(1), rounding=ROUND_CEILING
+                    ) * 10000 or Decimal(50000)
+                    if grant_type:
+                        parts_total[desk.pk] = parts_total.get(desk.pk, Decimal(0)) + amount
+                    rows.append(
+                        Envelope(
+                            cycle=cycle,
+                            desk=desk,
+                            grant_type=grant_type,
+                            amount_eur=amount,
+                            committed_eur=committed,
+                            paid_eur=paid,
+                            updated_at=self.now,
+                        )
+                    )
+            for row in rows:
+                if row.cycle_id == cycle.pk and not row.grant_type and row.desk_id in parts_total:
+                    row.amount_eur = max(row.amount_eur, parts_total[row.desk_id])
+        Envelope.objects.bulk_create(rows)
+        self.count("envelopes", len(rows))
+
+
+def fill_grants(*, seed, target, organisations, users, staff, out) -> None:
+    started = time.monotonic()
+    if Grant.objects.exists():
+        out(f"grants: {Grant.objects.count():,} already there, nothing to do")
+        return
+    # Envelopes without grants (a fill with --grants 0) hold nothing: they are set afresh.
+    Envelope.objects.all().delete()
+    filler = GrantFiller(seed=seed, organisations=organisations, users=users, staff=staff, out=out)
+    with keep_given_timestamps():
+        filler.fill(target)
+    out(f"grants: {time.monotonic() - started:.0f} s")
+    for name, n in filler.counts.items():
+        out(f"  {name:<24} {n:>10,}")
+
+
 def save_counters(counters, organisations) -> None:
     for (desk, year), last in counters.items():
         ReferenceCounter.objects.update_or_create(
@@ -938,6 +1437,17 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
+        "--grants",
+        type=int,
+        help="grants to write (default: 30 %% of --cases, 30,000 for 100,000 cases)",
+    )
+    parser.add_argument(
+        "--grants-only",
+        action="store_true",
+        help="fill only the grants, into a database already filled with cases (with --reset: "
+        "delete the grants first)",
+    )
+    parser.add_argument(
         "--no-analyze", action="store_true", help="skip ANALYZE (planner statistics) at the end"
     )
     args = parser.parse_args(argv)
@@ -962,8 +1472,33 @@ def main(argv=None) -> int:
     if existing and not filled_by_bench:
         out(f"refusing: this database has {existing} cases that the bench did not create")
         return 2
-    if args.if_needed and not args.reset and existing >= args.cases:
-        out(f"{existing} cases already there: nothing to do (use --reset to fill again)")
+    grants_target = args.grants if args.grants is not None else round(0.3 * args.cases)
+
+    def grants_part() -> None:
+        organisations, users = ensure_foundation()
+        fill_grants(
+            seed=args.seed,
+            target=grants_target,
+            organisations=organisations,
+            users=users,
+            staff=ensure_staff(organisations, users),
+            out=out,
+        )
+
+    if args.grants_only or (args.if_needed and not args.reset and existing >= args.cases):
+        if not existing:
+            out("no cases: fill the cases first (without --grants-only)")
+            return 2
+        if args.grants_only and args.reset:
+            reset_grants(out)
+        if Grant.objects.exists() and not args.grants_only:
+            out(f"{existing} cases already there: nothing to do (use --reset to fill again)")
+            return 0
+        out(f"{existing} cases already there; grants only")
+        grants_part()
+        if not args.no_analyze:
+            analyze(out)
+        out(f"total: {time.monotonic() - started:.0f} s")
         return 0
     if args.reset:
         reset(out)
@@ -1010,6 +1545,7 @@ def main(argv=None) -> int:
     for name, n in filler.counts.items():
         out(f"  {name:<24} {n:>10,}")
     sync_transfer_consent()
+    grants_part()
     if not args.no_analyze:
         analyze(out)
     out(f"total: {time.monotonic() - started:.0f} s")

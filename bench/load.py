@@ -3,7 +3,9 @@
     DATABASE_URL=sqlite:///$PWD/var/bench.sqlite3 .venv/bin/python bench/load.py
 
 Starts gunicorn on 127.0.0.1 with bench.benchsite (Retorno plus two yardsticks), signs in USERS
-sessions as ana.milano, and for each endpoint lets USERS clients (one process each, a small raw
+sessions as ana.milano (and USERS as mateo.lima, a coordinator of the Lima desk, for the grants
+list and the budget page; a row whose page answers 404 is left out with a note), and for each
+endpoint lets USERS clients (one process each, a small raw
 HTTP/1.1 client) send requests back to back for WARMUP + DURATION seconds. Reports requests per
 second, p50 / p95 / p99 latency and errors for the requests completed after the warm-up, checks
 the targets of the issue against the yardstick page, and writes the table into bench/README.md
@@ -39,6 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "bench" / "README.md"
 USERNAME = "ana.milano"
 PASSWORD = "retorno-demo"
+# The grants list and the budget page are measured as a coordinator of a national desk: he sees
+# every grant of his desk's cases and may read its budget (grants.rules.may_read_budget).
+GRANTS_USERNAME = "mateo.lima"
+GRANTS_PATH = "/grants/"
+BUDGET_PATH = "/grants/budget/{desk}/"
 
 # The list API: the first of these that the URLconf knows is measured. /api/v1/cases/ is the real
 # one; organisations stand in while it does not exist.
@@ -50,6 +57,8 @@ TARGETS = {
     "my-work": 0.5,
     "case-page": 0.5,
     "search-name": 0.25,
+    "grants-list": 0.5,
+    "budget-page": 0.5,
 }
 P95_LIMIT_MS = 100.0
 
@@ -74,7 +83,7 @@ class Endpoint:
     key: str
     label: str
     paths: list[str] = field(default_factory=list)
-    auth: str | None = None  # None (no cookie), "session", or "token"
+    auth: str | None = None  # None (no cookie), "session", "grants-session" or "token"
     note: str = ""
 
 
@@ -327,6 +336,8 @@ def prepare(out) -> dict:
     from retorno.accounts.models import User
     from retorno.cases import access, matching, queries
     from retorno.cases.models import Case, IdentityDocument
+    from retorno.grants.access import grants_visible_to
+    from retorno.grants.models import Instalment
 
     total_cases = Case.objects.count()
     if total_cases == 0:
@@ -398,7 +409,14 @@ def prepare(out) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("show server_version")
             db_version = "PostgreSQL " + cursor.fetchone()[0].split()[0]
+    grants_user = User.objects.get(username=GRANTS_USERNAME)
+    grants_user.membership = active_memberships(grants_user)[0]
+    grants_desk = grants_user.membership.organisation
     counts = {
+        "grants": _count("grants_grant"),
+        "payments": Instalment.objects.filter(paid_on__isnull=False).count(),
+        "grants_listed": grants_visible_to(grants_user).count(),
+        "grants_desk": grants_desk.code,
         "cases": total_cases,
         "visible": visible_count,
         "listed": listed_count,
@@ -424,6 +442,7 @@ def prepare(out) -> dict:
         "name_plan": name_plan,
         "name_plan_text": plan,
         "api_path": api_path,
+        "budget_path": BUDGET_PATH.format(desk=grants_desk.public_id),
         "token": token,
         "yardstick": checks,
     }
@@ -570,6 +589,7 @@ def markdown(report) -> str:
         f"{prep['counts']['journal']:,} journal entries, {prep['counts']['tasks']:,} tasks; "
         f"the case list shows {USERNAME} the {prep['counts']['listed']:,} cases of her desk she "
         f"may open ({prep['counts']['visible']:,} with the summaries of cases handed over). "
+        f"{grants_data(prep['counts'])}"
         f"Server: `{report['server']}`, DEBUG off. Load: {report['users']} users, "
         f"{report['duration']:g} s measured per row, in {report['rounds']} rounds taken in "
         f"turn (each after {report['warmup']:g} s of warm-up). Load average after the run "
@@ -601,12 +621,24 @@ def markdown(report) -> str:
         f"document number typed `{prep['doc_text']}` ({prep['doc_hits']} found). The case page "
         f"rotates over {len(prep['case_paths'])} cases of the desk.",
     ]
+    for key, note in report.get("skipped", {}).items():
+        lines.append(f"Not measured: {key}, {note}.")
     if prep["api_path"] and "organisations" in prep["api_path"]:
         lines.append(
             "The cases list API does not exist yet: the List API row measures "
             "`/api/v1/organisations/` as a stand-in (token authentication, same pagination)."
         )
     return "\n".join(lines) + "\n"
+
+
+def grants_data(counts) -> str:
+    if not counts.get("grants"):
+        return ""
+    return (
+        f"Grants: {counts['grants']:,}, with {counts['payments']:,} instalments paid; the grants "
+        f"list shows {GRANTS_USERNAME} the {counts['grants_listed']:,} grants of his desk "
+        f"({counts['grants_desk']}); the budget page is that desk's. "
+    )
 
 
 def write_readme(label: str, text: str) -> None:
@@ -623,6 +655,28 @@ def write_readme(label: str, text: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+
+
+def grants_sessions(args, prep, out):
+    """USERS sessions of the grants user, and the grant rows to skip: a page that answers 404
+    does not exist in this version of the code (the grants pages came after the grants core)."""
+    sessions = []
+    for _n in range(args.users):
+        session = Session(args.port)
+        session.sign_in(GRANTS_USERNAME, PASSWORD)
+        sessions.append(session)
+    skipped = {}
+    for key, path in (("grants-list", GRANTS_PATH), ("budget-page", prep["budget_path"])):
+        status, _headers, _body = sessions[0].get(path)
+        if status == 404:
+            skipped[key] = f"`{path}` answers 404 (no such page in this version)"
+            out(f"skipping {key}: {path} answers 404 (no such page in this version)")
+        elif status != 200:
+            out(f"warning: {key}: {path} answers {status} to {GRANTS_USERNAME}")
+    for s in sessions:
+        s.http.close()
+    headers = [{"Cookie": "; ".join(f"{k}={v}" for k, v in s.cookies.items())} for s in sessions]
+    return headers, skipped
 
 
 def main(argv=None) -> int:
@@ -672,6 +726,7 @@ def main(argv=None) -> int:
         cookie_headers = [
             {"Cookie": "; ".join(f"{k}={v}" for k, v in s.cookies.items())} for s in sessions
         ]
+        grants_headers, skipped = grants_sessions(args, prep, out)
         endpoints = [
             Endpoint("bare", "Bare view (yardstick)", ["/bench/bare/"]),
             Endpoint("static-list", "List page, no query (yardstick)", ["/bench/static-list/"]),
@@ -686,11 +741,19 @@ def main(argv=None) -> int:
             ),
             Endpoint("case-page", "Case page", prep["case_paths"], "session", "/cases/<uuid>/"),
             Endpoint("my-work", "My work", ["/"], "session"),
+            Endpoint("grants-list", "Grants list", [GRANTS_PATH], "grants-session"),
+            Endpoint(
+                "budget-page",
+                "Budget page",
+                [prep["budget_path"]],
+                "grants-session",
+                "/grants/budget/<desk uuid>/",
+            ),
         ]
         if prep["api_path"]:
             endpoints.append(Endpoint("api-list", "List API", [prep["api_path"]], "token"))
         only = set(args.only.split(",")) if args.only else None
-        endpoints = [e for e in endpoints if not only or e.key in only]
+        endpoints = [e for e in endpoints if (not only or e.key in only) and e.key not in skipped]
         # Every endpoint is measured in each of ROUNDS rounds, in turn, so that anything else
         # the machine does meanwhile weighs on the yardsticks and the pages alike.
         raw: dict[str, list] = {e.key: [] for e in endpoints}
@@ -704,6 +767,8 @@ def main(argv=None) -> int:
                     budget = max(0.0, budget - (time.time() - started_wait))
                 if endpoint.auth == "session":
                     headers = cookie_headers
+                elif endpoint.auth == "grants-session":
+                    headers = grants_headers
                 elif endpoint.auth == "token":
                     headers = [{"Authorization": f"Token {prep['token']}"}] * args.users
                 else:
@@ -749,6 +814,7 @@ def main(argv=None) -> int:
         "idle_before_rounds": min(idle_seen) if idle_seen else None,
         "load_after": os.getloadavg(),
         "results": results,
+        "skipped": skipped,
     }
     (ROOT / "var").mkdir(exist_ok=True)
     (ROOT / "var" / f"bench-{label}.json").write_text(json.dumps(report, indent=2, default=str))

@@ -3,8 +3,9 @@
     DATABASE_URL=sqlite:///$PWD/var/bench.sqlite3 .venv/bin/python bench/timesplit.py
 
 Runs each page in this process (Django's test client, the full middleware stack, DEBUG off)
-signed in as ana.milano, REPEAT times after a warm-up, and splits each request's wall time,
-exclusively, into:
+signed in as ana.milano (the grants list and the budget page as mateo.lima, a coordinator of
+the Lima desk; a page that answers 404 is left out with a note), REPEAT times after a warm-up,
+and splits each request's wall time, exclusively, into:
 
 - db: executing SQL and fetching its rows (SQLCompiler.execute_sql, less compiling);
 - compile: turning querysets into SQL (SQLCompiler.as_sql);
@@ -180,7 +181,7 @@ def main(argv=None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from retorno.accounts.middleware import active_memberships
-    from retorno.accounts.models import User
+    from retorno.accounts.models import Organisation, User
     from retorno.cases import access, matching
     from retorno.cases.models import IdentityDocument
 
@@ -196,6 +197,9 @@ def main(argv=None) -> int:
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.login(username="ana.milano", password="retorno-demo")
+    grants_client = Client(HTTP_HOST="127.0.0.1")
+    grants_client.login(username="mateo.lima", password="retorno-demo")
+    lima = Organisation.objects.get(code="LIM")
 
     def searched(text):
         response = client.post("/cases/", {"q": text})
@@ -209,6 +213,8 @@ def main(argv=None) -> int:
         "case-page": [f"/cases/{pk}/" for pk in case_ids],
         "my-work": ["/"],
         "api-list": ["/api/v1/cases/?page_size=50"],
+        "grants-list": ["/grants/"],
+        "budget-page": [f"/grants/budget/{lima.public_id}/"],
     }
     token = None
     only = set(args.only.split(",")) if args.only else set(pages)
@@ -238,6 +244,12 @@ def main(argv=None) -> int:
             get = functools.partial(Client(HTTP_HOST="127.0.0.1").get, **headers)
         elif key == "static-list":
             get = Client(HTTP_HOST="127.0.0.1").get
+        elif key in ("grants-list", "budget-page"):
+            get = grants_client.get
+            status = get(paths[0]).status_code
+            if status == 404:
+                lines.append(f"{key}: {paths[0]} answers 404 (no such page in this version)")
+                continue
         else:
             get = client.get
         for path in paths[:3]:  # warm-up: templates compiled, caches filled

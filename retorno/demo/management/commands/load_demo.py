@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from retorno.demo.cases import ensure_demo_cases
 from retorno.demo.directory import ensure_directory
 from retorno.demo.foundation import ACCOUNTS, DEMO_PASSWORD, ensure_foundation
+from retorno.demo.grants import ensure_demo_grants
 from retorno.demo.plans import ensure_demo_plans
 
 
@@ -31,11 +32,13 @@ class Command(BaseCommand):
         try:
             cases = ensure_demo_cases(users, organisations)
             plans = ensure_demo_plans()
+            grants = ensure_demo_grants()
         finally:
             settings.EMAIL_BACKEND = backend
         self.stdout.write(
             f"Demo data ready: {len(organisations)} organisations, {len(users)} accounts, "
-            f"{cases or 'no new'} demo cases, {plans or 'no new'} demo plans."
+            f"{cases or 'no new'} demo cases, {plans or 'no new'} demo plans, "
+            f"{grants or 'no new'} demo grants."
         )
         self.stdout.write(f"Sign in at {settings.SITE_URL}/ with password {DEMO_PASSWORD}:")
         for account in ACCOUNTS:
