@@ -39,15 +39,19 @@ def my_approvals(user, today):
 
 def instalments_due(user, today):
     """Unpaid instalments of approved grants due by today: of the cases the user is assigned to,
-    or, for a coordinator, of her desk."""
-    grants = grants_visible_to(user).filter(status__in=rules.PAYABLE)
-    if user.can(Capability.MANAGE_CASES):
-        grants = grants.filter(desk=user.organisation)
-    else:
+    or, for a coordinator, of her desk. Only the desk that owns a grant pays it, so the grants
+    are looked for at the user's desk first (an index), and their instalments then: a desk
+    with no grant being paid costs one small query."""
+    desk = getattr(user, "organisation", None)
+    if desk is None:
+        return Instalment.objects.none()
+    grants = grants_visible_to(user).filter(desk=desk, status__in=rules.PAYABLE)
+    if not user.can(Capability.MANAGE_CASES):
         grants = grants.filter(case__assignments__user=user)
-    return Instalment.objects.filter(
-        grant__in=grants.values("pk"), paid_on__isnull=True, planned_on__lte=today
-    )
+    ids = list(grants.values_list("pk", flat=True))
+    if not ids:
+        return Instalment.objects.none()
+    return Instalment.objects.filter(grant__in=ids, paid_on__isnull=True, planned_on__lte=today)
 
 
 def my_instalments(user, today):
