@@ -141,9 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests run on a file, as production does, not on Django's shared in-memory database: there
     # a second connection finds a table locked at once instead of waiting for the writer, and
     # the tests of concurrent transactions (grants/tests/test_concurrency.py) need the wait.
-    # In memory (/dev/shm) where the system has it, one file per test run.
-    _TEST_DIR = Path("/dev/shm") if Path("/dev/shm").is_dir() else VAR_DIR
-    DATABASES["default"]["TEST"] = {"NAME": str(_TEST_DIR / f"retorno-test-{os.getpid()}.sqlite3")}
+    # One file per test run, so that runs side by side never share one.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The database cache is shared by every app server, so sign-in rate limits hold behind a
