@@ -26,6 +26,11 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    # A language a test activated (a request in Spanish, say) must not cross into the next.
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 class Personas(dict):

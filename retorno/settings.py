@@ -142,6 +142,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # a second connection finds a table locked at once instead of waiting for the writer, and
     # the tests of concurrent transactions (grants/tests/test_concurrency.py) need the wait.
     # One file per test run, so that runs side by side never share one.
+    # var/ is not in git: a fresh clone creates it here, whatever command comes first.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -214,7 +214,11 @@ class QuoteForm(forms.Form):
 
 
 class InstalmentRowForm(forms.Form):
-    planned_on = forms.DateField(label=_("Planned for"), required=False, widget=widgets.DateInput)
+    planned_on = forms.DateField(
+        label=_("Planned for"),
+        required=False,
+        widget=widgets.DateInput(attrs={"class": "form-control"}),
+    )
     amount = forms.CharField(label=_("Amount"), required=False, widget=amount_input())
 
     def __init__(self, *args, currency, **kwargs):

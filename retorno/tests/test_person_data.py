@@ -95,6 +95,7 @@ def test_an_access_request_gathers_what_every_app_holds_about_the_person(persona
         "audit",
         "cases",
         "directory",
+        "grants",
         "plans",
         "programmes",
         "referrals",

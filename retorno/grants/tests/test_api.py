@@ -341,7 +341,7 @@ def test_instalments_are_planned_paid_with_a_receipt_and_the_budget_follows(api_
         ),
         400,
     )
-    assert "add up to PEN1,000.00" in wrong["fields"]["instalments"][0]
+    assert "add up to PEN\xa01,000.00" in wrong["fields"]["instalments"][0]
     planned = lucia.put(
         grant_url(grant, "instalments/"),
         {

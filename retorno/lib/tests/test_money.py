@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from retorno.lib.money import (
     COUNTRY_CURRENCY,
@@ -15,6 +16,14 @@ from retorno.lib.money import (
     parse_rate,
     to_euros,
 )
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    # Messages and amounts are checked in English unless a test says otherwise, whatever
+    # language an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 def test_minor_units_follow_iso_4217():
@@ -108,11 +117,9 @@ def test_a_float_is_refused_and_an_unknown_currency_too():
 
 
 def test_refusals_are_translated():
-    from django.utils import translation
-
     with translation.override("es"), pytest.raises(ValidationError) as refused:
         parse_amount("1.5", "CLP", language="es")
-    assert refused.value.messages == ["CLP no tiene decimales: escribe un número entero."]
+    assert refused.value.messages == ["CLP no tiene decimales: escriba un número entero."]
 
 
 @pytest.mark.parametrize(
