@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "retorno.plans",
     "retorno.referrals",
     "retorno.grants",
+    "retorno.monitoring",
     "retorno.api",
     "retorno.demo",
     "django.contrib.auth",

@@ -37,6 +37,7 @@ GROUPS = {
     "tasks": (gettext_lazy("Tasks"), ["task_created", "task_completed", "task_reopened"]),
     "consent": (gettext_lazy("Consent"), ["consent_given", "consent_refused", "consent_withdrawn"]),
     "plan": (gettext_lazy("Plan and referrals"), []),
+    "follow_up": (gettext_lazy("Follow-up"), []),
     "record": (
         gettext_lazy("Record changes"),
         [
@@ -73,7 +74,8 @@ def _label(choices, value):
 
 def groups() -> dict:
     """The timeline's filter groups: code -> (label, kinds), with the kinds other apps declare
-    in their plugin.py (plans and referrals write theirs in "plan")."""
+    in their plugin.py (plans, referrals and grants write theirs in "plan", monitoring in
+    "follow_up")."""
     declared = registry().timeline_kinds
     return {
         code: (label, [*kinds, *(k for k in declared.get(code, ()) if k not in kinds)])

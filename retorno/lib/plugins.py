@@ -2,7 +2,8 @@
 
 Each app of the project has a module `plugin.py` with `PLUGIN = AppPlugin(...)`, saying what it
 contributes: navigation sections, case-page tabs, audit verbs, timeline kinds, "My work" items,
-links under the actions of a reintegration plan, consent-withdrawal handlers, which of its
+links under the actions of a reintegration plan, consent-withdrawal and phase-change
+handlers, which of its
 models hold personal data, what it holds about a person (for an access request) and how it
 anonymises its records of a person. `registry()` imports the plugin of every installed
 `retorno.*` app once and merges the declarations; the navigation, the audit labels, the
@@ -121,6 +122,10 @@ class AppPlugin:
     plan_action_links: Callable | None = None
     # handler(consent, *, actor) -> list of sentences saying what stopped
     consent_withdrawn: tuple[Callable, ...] = ()
+    # handler(case, *, actor, previous) after a case changed phase (case.phase is the new one,
+    # previous the old, None for a case just opened), in the same transaction: monitoring plans
+    # the follow-ups of a case that enters reception.
+    phase_changed: tuple[Callable, ...] = ()
     # Names of the app's models that hold personal data, and of those that hold none: every
     # model of the app is in exactly one of the two (the access-policy test checks it).
     personal_data_models: tuple[str, ...]
@@ -143,6 +148,7 @@ class Registry:
     my_work: tuple[MyWorkItem, ...]
     plan_action_links: tuple[Callable, ...]
     consent_withdrawn: tuple[Callable, ...]
+    phase_changed: tuple[Callable, ...]
     personal_data_models: frozenset
 
 
@@ -191,6 +197,7 @@ def build(plugins: Mapping[str, AppPlugin]) -> Registry:
         my_work=tuple(by_position(i for p in every for i in p.my_work)),
         plan_action_links=tuple(p.plan_action_links for p in every if p.plan_action_links),
         consent_withdrawn=tuple(h for p in every for h in p.consent_withdrawn),
+        phase_changed=tuple(h for p in every for h in p.phase_changed),
         personal_data_models=frozenset(m for p in every for m in p.personal_data_models),
     )
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
-from retorno.cases import notifications
+from retorno.cases import hooks, notifications
 from retorno.cases.actions.common import event
 from retorno.cases.models import (
     Assignment,
@@ -244,6 +244,7 @@ def accept_handover(handover: Handover, *, actor, caseworker) -> Case:
         from_desk=from_desk.name,
         caseworker=caseworker.get_full_name() or caseworker.username,
     )
+    hooks.run_phase_changed(case, actor=actor, previous=Phase.HANDED_OVER)
     notify_assigned(case, caseworker, actor=actor)
     return case
 

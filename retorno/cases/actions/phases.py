@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.roles import Capability
 from retorno.audit.events import diff
+from retorno.cases import hooks
 from retorno.cases.actions.common import check_version, event, touch_case
 from retorno.cases.models import (
     SENSITIVE_VULNERABILITIES,
@@ -43,6 +44,7 @@ def change_phase(
     case.save(update_fields=["phase", "phase_changed_at", "updated_at", "version"])
     audit_case("case.phase_changed", actor=actor, case=case, changes=changes, detail={"note": note})
     event(case, "phase_changed", actor=actor, phase=to, previous=changes["phase"][0], note=note)
+    hooks.run_phase_changed(case, actor=actor, previous=changes["phase"][0])
     return case
 
 
@@ -88,6 +90,7 @@ def close_case(
         detail={"reason": reason, "note": note, "tasks_cancelled": count},
     )
     event(case, "closed", actor=actor, reason=reason, note=note, tasks_cancelled=count)
+    hooks.run_phase_changed(case, actor=actor, previous=previous)
     return case
 
 
@@ -114,6 +117,7 @@ def reopen_case(case: Case, *, actor, note: str = "") -> Case:
         detail={"phase": phase, "note": note, "was_closed_as": previous_closing},
     )
     event(case, "reopened", actor=actor, phase=phase, note=note)
+    hooks.run_phase_changed(case, actor=actor, previous=Phase.CLOSED)
     return case
 
 

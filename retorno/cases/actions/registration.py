@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from retorno.accounts.models import Membership, Organisation
 from retorno.accounts.roles import Capability, Role
 from retorno.audit.events import diff
-from retorno.cases import matching
+from retorno.cases import hooks, matching
 from retorno.cases.actions.common import event, touch_case
 from retorno.cases.actions.handover import notify_assigned
 from retorno.cases.actions.persons import create_person
@@ -127,6 +127,7 @@ def _open_case(person, *, actor, desk, phase, priority, cycle=None, audit=True) 
             detail={"desk": desk.code, "phase": phase, "cycle": str(cycle)},
         )
     event(case, "case_opened", actor=actor, phase=phase, desk=desk.name)
+    hooks.run_phase_changed(case, actor=actor, previous=None)
     return case
 
 

@@ -1,0 +1,169 @@
+"""Reads of monitoring that deserve a name: My work's items, a case's scores over time, and a
+desk's monitoring page. Each runs a fixed number of queries, whatever the number of rows."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from retorno.accounts.roles import Capability
+from retorno.cases.access import cases_visible_to
+from retorno.cases.models import ClosedReason
+from retorno.monitoring import rules
+from retorno.monitoring.models import CaseMonitoring, FollowUp, Survey
+
+MY_WORK_ROWS = 20
+LIST_ROWS = 50
+REACHED_MONTHS = (3, 6, 12)
+FIGURES = ("economic", "social", "psychosocial", "composite")
+# Score bands of the distribution: [0, 0.2), [0.2, 0.4), ... [0.8, 1].
+BANDS = tuple(Decimal(n) / 10 for n in range(0, 11, 2))
+
+
+def my_at_risk(user, today):
+    """The cases at risk that the user is assigned to; for a coordinator, those of the desk."""
+    if not user.can(Capability.WORK_CASES) or rules.is_programme_coordination(user):
+        return None
+    cases = cases_visible_to(user)
+    if not user.can(Capability.MANAGE_CASES):
+        cases = cases.filter(assignments__user=user)
+    rows = list(
+        CaseMonitoring.objects.filter(at_risk=True, case__in=cases.values("pk"))
+        .exclude(case__phase="closed")
+        .select_related("case__person", "latest_survey")
+        .order_by("at_risk_since", "pk")[:MY_WORK_ROWS]
+    )
+    return {"rows": rows} if rows else None
+
+
+def lost_contact_proposals(user):
+    """The desk's cases proposed for closing as lost contact, for its coordinators."""
+    if not user.can(Capability.MANAGE_CASES) or rules.is_programme_coordination(user):
+        return CaseMonitoring.objects.none()
+    return CaseMonitoring.objects.filter(
+        lost_contact=CaseMonitoring.LostContact.PROPOSED,
+        case__in=cases_visible_to(user).exclude(phase="closed").values("pk"),
+    )
+
+
+def my_lost_contact(user, today):
+    rows = list(
+        lost_contact_proposals(user)
+        .select_related("case__person")
+        .order_by("lost_contact_proposed_at", "pk")[:MY_WORK_ROWS]
+    )
+    return {"rows": rows} if rows else None
+
+
+def scores_over_time(case) -> list[Survey]:
+    """A case's submitted surveys, oldest first, with their version (the case from cases.access
+    with full access)."""
+    return list(
+        Survey.objects.filter(case=case, status=Survey.Status.SUBMITTED)
+        .select_related("instrument__instrument", "follow_up")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def chart(surveys: list[Survey], *, width=320, height=120) -> dict:
+    """The scores over time as SVG polylines (no JavaScript): one line per figure, x by survey,
+    y by score from 0 (bottom) to 1 (top)."""
+    if not surveys:
+        return {}
+    left, top, bottom = 28, 8, 16
+    inner_w, inner_h = width - left - 8, height - top - bottom
+    step = inner_w / max(len(surveys) - 1, 1)
+    lines = {}
+    for figure in FIGURES:
+        points = [
+            (left + i * step, top + inner_h * (1 - float(getattr(s, figure))))
+            for i, s in enumerate(surveys)
+            if getattr(s, figure) is not None
+        ]
+        lines[figure] = {
+            "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+            "dots": [{"x": round(x, 1), "y": round(y, 1)} for x, y in points],
+        }
+    grid = [{"y": round(top + inner_h * (1 - v), 1), "label": f"{v:.1f}"} for v in (0, 0.5, 1)]
+    return {"width": width, "height": height, "lines": lines, "grid": grid, "left": left}
+
+
+def desk_monitoring(cases, today: datetime.date) -> dict:
+    """A desk's monitoring page from the cases it counts (monitoring.access.desk_cases_counted_for):
+    follow-ups overdue, due within two weeks and done; the share reached at 3, 6 and 12 months;
+    the distribution of the latest scores; the cases at risk. Five queries."""
+    open_cases = cases.exclude(phase="closed").values("pk")
+    follow_ups = FollowUp.objects.filter(case__in=open_cases)
+    soon = today + datetime.timedelta(days=rules.DUE_WITHIN)
+    planned = Q(status=FollowUp.Status.PLANNED)
+    counts = follow_ups.aggregate(
+        overdue=Count("pk", filter=planned & Q(due_on__lt=today)),
+        due=Count("pk", filter=planned & Q(due_on__gte=today, due_on__lte=soon)),
+        done=Count("pk", filter=Q(status=FollowUp.Status.DONE)),
+    )
+    # Reached: among the follow-ups at 3, 6 and 12 months whose date has come, the share done.
+    # Those still planned count as not reached, and so do those cancelled when the case closed
+    # as lost contact; those cancelled otherwise (a schedule changed, a case closed as
+    # completed) are not expected.
+    expected = Q(status__in=[FollowUp.Status.PLANNED, FollowUp.Status.DONE]) | Q(
+        status=FollowUp.Status.CANCELLED, case__closed_reason=ClosedReason.LOST_CONTACT
+    )
+    reached_rows = (
+        FollowUp.objects.filter(
+            expected, case__in=cases.values("pk"), month__in=REACHED_MONTHS, due_on__lte=today
+        )
+        .values("month")
+        .annotate(
+            expected=Count("pk"),
+            reached=Count("pk", filter=Q(status=FollowUp.Status.DONE)),
+        )
+    )
+    by_month = {row["month"]: row for row in reached_rows}
+    reached = []
+    for month in REACHED_MONTHS:
+        row = by_month.get(month, {"expected": 0, "reached": 0})
+        share = round(100 * row["reached"] / row["expected"]) if row["expected"] else None
+        reached.append({"month": month, **row, "share": share})
+
+    latest = Survey.objects.filter(
+        pk__in=CaseMonitoring.objects.filter(case__in=open_cases).values("latest_survey")
+    )
+    band_counts = {}
+    for figure in FIGURES:
+        for low, high in itertools.pairwise(BANDS):
+            within = Q(**{f"{figure}__gte": low})
+            within &= Q(**{f"{figure}__lte": high}) if high == 1 else Q(**{f"{figure}__lt": high})
+            band_counts[f"{figure}_{low}"] = Count("pk", filter=within)
+        band_counts[f"{figure}_none"] = Count("pk", filter=Q(**{f"{figure}__isnull": True}))
+    bands = latest.aggregate(**band_counts)
+    distribution = []
+    for figure in FIGURES:
+        rows = [
+            {"low": low, "high": high, "count": bands[f"{figure}_{low}"]}
+            for low, high in itertools.pairwise(BANDS)
+        ]
+        total = sum(r["count"] for r in rows)
+        for r in rows:
+            r["percent"] = round(100 * r["count"] / total) if total else 0
+        distribution.append(
+            {"figure": figure, "rows": rows, "total": total, "none": bands[f"{figure}_none"]}
+        )
+
+    at_risk = CaseMonitoring.objects.filter(at_risk=True, case__in=open_cases)
+    return {
+        "counts": counts,
+        "reached": reached,
+        "distribution": distribution,
+        "at_risk_count": at_risk.count(),
+        "at_risk": list(
+            at_risk.select_related("case__person", "latest_survey").order_by("at_risk_since", "pk")[
+                :LIST_ROWS
+            ]
+        ),
+        "overdue": list(
+            follow_ups.filter(planned, due_on__lt=today)
+            .select_related("case__person")
+            .order_by("due_on", "pk")[:LIST_ROWS]
+        ),
+    }
