@@ -589,6 +589,9 @@ class Task(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Made by a schedule (a follow-up of the monitoring), not by someone: closing the case
+    # cancels it without asking, as it cancels the schedule.
+    scheduled = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("task")

@@ -99,6 +99,7 @@ def _follow_up_task(case, follow_up: FollowUp, *, actor, assignee) -> Task:
         desk_id=case.owning_desk_id,
         due_on=follow_up.due_on,
         created_by=actor,
+        scheduled=True,
     )
 
 

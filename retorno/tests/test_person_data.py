@@ -96,6 +96,7 @@ def test_an_access_request_gathers_what_every_app_holds_about_the_person(persona
         "cases",
         "directory",
         "grants",
+        "monitoring",
         "plans",
         "programmes",
         "referrals",
@@ -148,7 +149,7 @@ def test_anonymising_blanks_what_identifies_and_keeps_what_statistics_need(perso
     assert case.phase == "reception" and case.reference  # the case and its phase stay
     entry = JournalEntry.objects.get(case=case)
     assert (entry.summary, entry.participants, entry.kind) == ("", "", "counselling")
-    assert Task.objects.get(case=case).title == ""
+    assert set(Task.objects.filter(case=case).values_list("title", flat=True)) == {""}
     handover = Handover.objects.get(case=case)
     assert (handover.situation, handover.needs, handover.promises) == ("", "", "")
     assert handover.status == "accepted"

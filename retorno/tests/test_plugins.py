@@ -32,6 +32,7 @@ def test_every_installed_app_of_the_project_has_a_plugin():
         "retorno.cases",
         "retorno.directory",
         "retorno.grants",
+        "retorno.monitoring",
         "retorno.plans",
         "retorno.programmes",
         "retorno.referrals",

@@ -69,12 +69,14 @@ def close_case(
     if not reason:
         raise ActionError(_("Choose the reason for closing the case"), field="reason")
     open_tasks = Task.objects.filter(case=case, status=Task.Status.OPEN)
-    count = open_tasks.count()
+    # Tasks someone set need a confirmation; scheduled ones (follow-ups) end with the case.
+    count = open_tasks.filter(scheduled=False).count()
     if count and not cancel_open_tasks:
         raise ActionError(
             _("The case has open tasks. Confirm that they should be cancelled."),
             field="cancel_open_tasks",
         )
+    scheduled = open_tasks.filter(scheduled=True).count()
     open_tasks.update(status=Task.Status.CANCELLED, completed_at=timezone.now(), completed_by=actor)
     previous = case.phase
     case.phase = Phase.CLOSED
@@ -87,7 +89,12 @@ def close_case(
         actor=actor,
         case=case,
         changes={"phase": [previous, Phase.CLOSED]},
-        detail={"reason": reason, "note": note, "tasks_cancelled": count},
+        detail={
+            "reason": reason,
+            "note": note,
+            "tasks_cancelled": count,
+            "scheduled_tasks_cancelled": scheduled,
+        },
     )
     event(case, "closed", actor=actor, reason=reason, note=note, tasks_cancelled=count)
     hooks.run_phase_changed(case, actor=actor, previous=previous)

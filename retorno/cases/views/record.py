@@ -345,7 +345,8 @@ def close(request, case_id):
         messages.info(request, _("This case is already closed."))
         return redirect("cases:case", case_id=case.public_id)
     form = CloseForm(request.POST or None, initial={"version": case.version})
-    open_tasks = access.of_case(case, Task).filter(status=Task.Status.OPEN).count()
+    # Scheduled tasks (follow-ups) end with the case without a confirmation.
+    open_tasks = access.of_case(case, Task).filter(status=Task.Status.OPEN, scheduled=False).count()
     if request.method == "POST" and form.is_valid():
         try:
             actions.close_case(

@@ -87,6 +87,19 @@ def test_changing_the_schedule_replans_only_the_follow_ups_not_yet_done(personas
     # Month 1 is done; months 3 and 18 go, 9 and 24 come, 6 keeps its date but loses the survey.
     sched, counts = schedule(personas, case, months=[1, 6, 9, 12, 24], survey_months=[12, 24])
     assert counts == {"planned": 2, "cancelled": 2}
+    assert_audited(
+        "monitoring.schedule_set",
+        actor=personas.irene,
+        target=sched,
+        changes={
+            "months": [None, [1, 6, 9, 12, 24]],
+            "survey_months": [None, [12, 24]],
+            "attempts_before_lost": [None, 3],
+            "drop_margin": [None, "0.15"],
+            "instrument": [None, "rss v1"],
+        },
+        detail={"planned": 2, "cancelled": 2},
+    )
     rows = {
         fu.month: (fu.status, fu.takes_survey, fu.task.status)
         for fu in FollowUp.objects.filter(case=case).select_related("task")
@@ -141,6 +154,11 @@ def test_three_failed_attempts_in_a_row_propose_closing_as_lost_contact(personas
             first, actor=acting(personas.lucia), method="phone", reason="no_answer"
         )
     assert CaseMonitoring.objects.get(case=case).lost_contact == ""
+    assert_audited(
+        "follow_up.attempt_failed",
+        actor=personas.lucia,
+        detail={"method": "phone", "reason": "no_answer", "in_a_row": 2},
+    )
     # A contact in between starts the count again.
     f.reached(first, personas.lucia, method="phone")
     assert CaseMonitoring.objects.get(case=case).failed_in_row == 0
@@ -161,6 +179,11 @@ def test_three_failed_attempts_in_a_row_propose_closing_as_lost_contact(personas
     )
     closed = actions.decide_lost_contact(case, actor=acting(personas.mateo), close=True)
     assert (closed.phase, closed.closed_reason) == ("closed", "lost_contact")
+    assert_audited(
+        "monitoring.lost_contact_decided",
+        actor=personas.mateo,
+        detail={"closed": True, "in_a_row": 3},
+    )
     assert set(FollowUp.objects.filter(case=case).values_list("status", flat=True)) == {
         "done",
         "cancelled",
@@ -195,6 +218,12 @@ def test_a_follow_up_is_recorded_once_and_not_in_the_future(personas):
     assert (error.field, error.message) == ("done_on", "The contact cannot be in the future.")
     done = f.reached(fu, personas.lucia, note="Working at the market", expected_version=fu.version)
     assert (done.status, done.reached_by, done.task.status) == ("done", personas.lucia, "done")
+    assert_audited(
+        "follow_up.recorded",
+        actor=personas.lucia,
+        target=done,
+        detail={"month": 1, "method": "home_visit", "lost_contact_withdrawn": False},
+    )
     assert refused(f.reached, fu, personas.lucia).code in ("conflict", "already_done")
     assert refused(f.reached, done, personas.lucia, expected_version=done.version).code == (
         "already_done"
@@ -211,6 +240,12 @@ def test_a_survey_is_saved_part_way_and_refused_with_the_missing_questions_named
         survey, actor=acting(personas.lucia), answers=first_two, expected_version=survey.version
     )
     assert Survey.objects.get(pk=survey.pk).answers == first_two
+    assert_audited(
+        "survey.started", actor=personas.lucia, target=survey, detail={"kind": "baseline"}
+    )
+    assert_audited(
+        "survey.saved", actor=personas.lucia, target=survey, detail={"answered": 2, "changed": 2}
+    )
     error = refused(actions.submit_survey, survey, actor=acting(personas.lucia), answers=first_two)
     required_missing = [q["text"]["en"] for q in definition["questions"][2:] if q["required"]]
     assert error.message == (
@@ -221,6 +256,16 @@ def test_a_survey_is_saved_part_way_and_refused_with_the_missing_questions_named
     declined = {q["code"]: "declined" for q in definition["questions"]}
     done = actions.submit_survey(survey, actor=acting(personas.lucia), answers=declined)
     assert (done.status, done.economic, done.composite) == ("submitted", None, None)
+    assert_audited(
+        "survey.submitted",
+        actor=personas.lucia,
+        target=done,
+        detail={
+            "version": "rss v1",
+            "scores": {"economic": None, "social": None, "psychosocial": None, "composite": None},
+            "at_risk": False,
+        },
+    )
     assert (
         refused(actions.save_survey, done, actor=acting(personas.lucia), answers={}).code
         == "already_done"
@@ -249,6 +294,12 @@ def test_scores_name_their_version_and_a_new_version_leaves_old_scores_alone(per
     }
     version2, created = actions.load_instrument_version(second, actor=acting(personas.irene))
     assert created and version2.number == 2
+    assert_audited(
+        "instrument.loaded",
+        actor=personas.irene,
+        target=version2,
+        detail={"code": "rss", "version": 2, "checksum": instrument.checksum(second)},
+    )
     # The same file again is the same version; other questions under number 2 are refused.
     assert actions.load_instrument_version(second, actor=acting(personas.irene)) == (
         version2,
@@ -292,6 +343,9 @@ def test_a_score_under_threshold_puts_the_case_at_risk_with_a_review_task(person
         {"kind": "drop", "dimension": "economic", "from": "1.000", "to": "0.000"},
         {"kind": "drop", "dimension": "composite", "from": "1.000", "to": "0.667"},
     ]
+    assert_audited(
+        "monitoring.at_risk", actor=personas.lucia, detail={"reasons": monitoring.risk_reasons}
+    )
     task = Task.objects.get(case=case, title="Review the reintegration plan: the case is at risk")
     assert (task.assignee, task.status) == (personas.lucia, "open")
 
@@ -331,3 +385,32 @@ def test_the_instrument_file_is_checked_strictly():
         f'question {first} weight: a decimal written as a string, such as "0.5"',
         f"question {second} text: the text in pt is missing",
     ]
+
+
+def test_an_access_request_reads_the_follow_ups_and_anonymising_blanks_their_notes(personas):
+    from retorno.lib import plugins
+    from retorno.monitoring import personal_data
+
+    case = f.lima_case(personas)
+    fu = f.follow_up(case, 1)
+    actions.record_attempt(
+        fu, actor=acting(personas.lucia), method="phone", reason="no_answer", note="Sister answered"
+    )
+    f.reached(fu, personas.lucia, note="Sells empanadas at the market", new_needs="A fridge")
+    f.submitted_survey(case, personas.lucia, f.answers(f.default_definition()))
+    section = plugins.person_data(case.person)["monitoring"][0]
+    values = [value for _label, value in section.rows]
+    assert "Sells empanadas at the market" in values
+    assert "A fridge" in values
+    assert "Sister answered" in values
+    assert any("rss v1 · economic 1.000 · social 1.000" in v for v in values)
+    assert personal_data.anonymise_person(case.person, actor=acting(personas.irene)) == 2
+    values = [value for _label, value in plugins.person_data(case.person)["monitoring"][0].rows]
+    assert "Sells empanadas at the market" not in values
+    assert "Sister answered" not in values
+    assert_audited(
+        "monitoring.anonymised",
+        actor=personas.irene,
+        person=case.person,
+        detail={"follow_ups": 1, "attempts": 1},
+    )
