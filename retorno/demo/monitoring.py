@@ -76,14 +76,27 @@ def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 
 def _answers(definition: dict, levels: dict, index: int, rng: random.Random) -> dict:
-    """For each question, the option whose score is nearest the dimension's level at this
-    survey (a little spread between questions)."""
+    """Answers whose score in each dimension comes near the dimension's level at this survey
+    (give or take a little): question by question, heaviest first, the option that keeps the
+    running weighted mean nearest the level."""
     chosen = {}
-    for q in definition["questions"]:
-        series = levels[q["dimension"]]
-        target = series[min(index, len(series) - 1)] + rng.uniform(-0.08, 0.08)
-        option = min(q["options"], key=lambda o: abs(Decimal(o["score"]) - Decimal(target)))
-        chosen[q["code"]] = option["code"]
+    for dimension, series in levels.items():
+        target = (
+            Decimal(str(series[min(index, len(series) - 1)])) + Decimal(rng.randint(-3, 3)) / 100
+        )
+        total = weight_sum = Decimal(0)
+        questions = [q for q in definition["questions"] if q["dimension"] == dimension]
+        for q in sorted(questions, key=lambda q: -Decimal(q["weight"])):
+            weight = Decimal(q["weight"])
+            option = min(
+                q["options"],
+                key=lambda o: abs(
+                    (total + weight * Decimal(o["score"])) / (weight_sum + weight) - target
+                ),
+            )
+            total += weight * Decimal(option["score"])
+            weight_sum += weight
+            chosen[q["code"]] = option["code"]
     return chosen
 
 
