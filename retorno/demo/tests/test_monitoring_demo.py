@@ -53,6 +53,13 @@ def test_demo_monitoring_shows_every_state_and_loading_it_again_changes_nothing(
     assert Survey.objects.filter(status="submitted", kind="baseline").count() >= 20
     # Arrivals months ago: some people have been followed for more than a year.
     assert FollowUp.objects.filter(status="done", month=12).exists()
+    # The cases closed at the end of their follow-up: the follow-ups left were cancelled.
+    assert FollowUp.objects.filter(status="cancelled", case__phase="closed").exists()
+    # Every survey is the default instrument's, whose questions read in the four languages.
+    versions = {s.instrument for s in Survey.objects.select_related("instrument__instrument")}
+    assert [str(v) for v in versions] == ["rss v1"]
+    question = versions.pop().definition["questions"][0]["text"]
+    assert {"en", "it", "es", "pt"} <= set(question)
 
     at_risk = CaseMonitoring.objects.filter(at_risk=True)
     assert at_risk.count() >= 3
