@@ -23,6 +23,15 @@ would: each envelope's committed and paid euros are the sums over its grants.
 accounts, the programme or the audit trail). --if-needed does nothing when the database already
 holds at least --cases cases, except fill the grants if there are none. --grants-only fills only
 the grants into a database already filled (with --reset: deletes the grants first).
+
+Then the monitoring of issue 11 (MonitoringFiller): for every case at a national desk that reached
+reception (about 80,000 of 100,000), its monitoring row, its five follow-ups by the default
+schedule (about 400,000: done when their date has passed, mostly, some overdue, the later ones
+planned, with a task each for the planned ones only), failed attempts on about 15 % of the
+follow-ups, and about 250,000 submitted surveys (at reception and at months 6, 12 and 18) with the
+default instrument version, scored by it; about 8 % of the cases are at risk by the rules' own
+test. --if-needed fills the monitoring if there is none; --monitoring-only fills only it (with
+--reset: deletes it first).
 """
 # ruff: noqa: S311  (random numbers for fake data, not for security)
 
@@ -96,6 +105,17 @@ from retorno.lib.money import (  # noqa: E402
     REFERENCE_RATES,
     quantum,
     to_euros,
+)
+from retorno.monitoring import actions as monitoring_actions  # noqa: E402
+from retorno.monitoring import instrument as monitoring_instrument  # noqa: E402
+from retorno.monitoring import rules as monitoring_rules  # noqa: E402
+from retorno.monitoring.models import (  # noqa: E402
+    DEFAULT_MONTHS,
+    DEFAULT_SURVEY_MONTHS,
+    CaseMonitoring,
+    ContactAttempt,
+    FollowUp,
+    Survey,
 )
 from retorno.programmes.models import Cycle, Programme  # noqa: E402
 
@@ -290,6 +310,7 @@ def keep_given_timestamps():
     models = [
         *apps.get_app_config("cases").get_models(),
         *apps.get_app_config("grants").get_models(),
+        *apps.get_app_config("monitoring").get_models(),
     ]
     for model in models:
         for field in model._meta.concrete_fields:
@@ -309,13 +330,21 @@ def is_postgres() -> bool:
 
 
 def case_tables_to_clear():
-    """Every cases and grants table except the programme and its cycles (and their desks)."""
+    """Every cases, grants and monitoring table except the programme and its cycles (and their
+    desks), and monitoring's instruments and schedules."""
     keep = {Programme, Cycle, Cycle.desks.through}
     models = [
+        *monitoring_tables_to_clear(),
         *apps.get_app_config("grants").get_models(include_auto_created=True),
         *apps.get_app_config("cases").get_models(include_auto_created=True),
     ]
     return [m for m in models if m not in keep]
+
+
+def monitoring_tables_to_clear():
+    """Monitoring's rows about cases, the latest first (a case's monitoring points at a survey,
+    a survey at a follow-up, a follow-up at its task)."""
+    return [CaseMonitoring, Survey, ContactAttempt, FollowUp]
 
 
 def grant_tables_to_clear():
@@ -337,6 +366,27 @@ def reset(out):
     Membership.objects.filter(user__in=bench_users).delete()
     bench_users.delete()
     out(f"reset: cases, persons and bench accounts deleted in {time.monotonic() - started:.1f} s")
+
+
+def reset_monitoring(out):
+    """Deletes the monitoring rows and the follow-ups' tasks (known by their titles)."""
+    started = time.monotonic()
+    tables = [m._meta.db_table for m in monitoring_tables_to_clear()]
+    titles = [
+        monitoring_actions.follow_up_title(m) for m in range(1, monitoring_rules.MAX_MONTH + 1)
+    ]
+    marks = ", ".join(["%s"] * len(titles))
+    with connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
+        cursor.execute(
+            f"DELETE FROM {Task._meta.db_table} WHERE title IN ({marks})",  # noqa: S608
+            titles,
+        )
+    out(f"reset: follow-ups, attempts and surveys deleted in {time.monotonic() - started:.1f} s")
 
 
 def reset_grants(out):
@@ -1404,6 +1454,328 @@ def fill_grants(*, seed, target, organisations, users, staff, out) -> None:
         out(f"  {name:<24} {n:>10,}")
 
 
+# --------------------------------------------------------------------------------------------
+# Monitoring (issue 11): follow-ups, failed attempts, surveys and each case's monitoring
+# --------------------------------------------------------------------------------------------
+
+MONITORING_CHUNK = 2000
+FOLLOW_UP_METHODS = {"home_visit": 30, "phone": 35, "desk_visit": 15, "video": 10, "message": 10}
+ATTEMPT_REASONS = {"no_answer": 55, "not_in_use": 20, "not_found": 15, "declined": 5, "other": 5}
+# The level of a person's answers at reception, by dimension, and how it moves per survey.
+LEVEL_MEAN, LEVEL_SD, TREND_MEAN, TREND_SD, SURVEY_SD = 0.72, 0.11, 0.02, 0.05, 0.04
+
+
+class MonitoringFiller:
+    """The rows monitoring.actions would leave behind, written directly: for every case at a
+    national desk that reached reception, its monitoring (arrival, failed attempts in a row,
+    lost-contact proposal, risk and latest survey), its five follow-ups by the default schedule
+    (done when their date has passed, mostly; some overdue; the later ones planned), failed
+    attempts on about 15 % of them, and the surveys taken at reception and at months 6, 12 and
+    18 with the default instrument version. A survey's answers are chosen near the person's level
+    and its scores are the instrument's scoring of those answers; the risk is the rules' own."""
+
+    def __init__(self, *, seed: int, organisations, users, out):
+        self.rng = random.Random(seed + 11)
+        self.org = organisations
+        self.by_pk = {o.pk: o for o in organisations.values()}
+        self.out = out
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.version = monitoring_rules.default_instrument_version()
+        self.definition = self.version.definition
+        self.thresholds = monitoring_instrument.thresholds(self.definition)
+        self.margin = Decimal("0.150")
+        self.months = sorted(DEFAULT_MONTHS)
+        self.survey_months = set(DEFAULT_SURVEY_MONTHS)
+        self.coordinators = {
+            organisations[code].pk: users[name].pk
+            for code, name in DESK_COORDINATOR.items()
+            if name in users and code in organisations
+        }
+        self.fallback = users["irene.coord"].pk
+        self.parts: dict[tuple[str, int], tuple[dict, Decimal]] = {}
+        self.scored: dict[tuple[int, int, int], dict] = {}
+        self.counts: dict[str, int] = {}
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+    def eligible_cases(self):
+        """Cases at a national desk that reached reception (not those closed before the person
+        left): (id, desk, phase, closed reason, phase changed at)."""
+        national = [o.pk for o in self.org.values() if o.kind == Organisation.Kind.NATIONAL_DESK]
+        return list(
+            Case.objects.filter(
+                owning_desk__in=national,
+                phase__in=[Phase.RECEPTION, Phase.REINTEGRATION, Phase.FOLLOW_UP, Phase.CLOSED],
+            )
+            .exclude(closed_reason__in=[ClosedReason.WITHDREW, ClosedReason.DID_NOT_RETURN])
+            .order_by("pk")
+            .values_list("pk", "owning_desk_id", "phase", "closed_reason", "phase_changed_at")
+        )
+
+    # Answers and scores ------------------------------------------------------------------
+
+    def part(self, dimension: str, level: int) -> tuple[dict, Decimal]:
+        """The answers of a dimension's questions nearest a level (in hundredths): question by
+        question, heaviest first, the option keeping the running mean nearest the level."""
+        key = (dimension, level)
+        if key not in self.parts:
+            target = Decimal(level) / 100
+            total = weight_sum = Decimal(0)
+            chosen = {}
+            questions = [q for q in self.definition["questions"] if q["dimension"] == dimension]
+            for q in sorted(questions, key=lambda q: -Decimal(q["weight"])):
+                weight = Decimal(q["weight"])
+                option = min(
+                    q["options"],
+                    key=lambda o, t=total, w=weight, s=weight_sum: abs(
+                        (t + w * Decimal(o["score"])) / (s + w) - target
+                    ),
+                )
+                total += weight * Decimal(option["score"])
+                weight_sum += weight
+                chosen[q["code"]] = option["code"]
+            self.parts[key] = (chosen, total / weight_sum)
+        return self.parts[key]
+
+    def answers_and_scores(self, levels: tuple[float, float, float]) -> dict:
+        key = tuple(max(0, min(100, round(v * 50) * 2)) for v in levels)
+        if key not in self.scored:
+            answers = {}
+            for dimension, level in zip(monitoring_instrument.DIMENSIONS, key, strict=True):
+                answers.update(self.part(dimension, level)[0])
+            scores = monitoring_instrument.score(self.definition, answers).as_dict()
+            self.scored[key] = {"answers": answers, "scores": scores}
+        return self.scored[key]
+
+    # Rows ----------------------------------------------------------------------------------
+
+    def fill(self) -> None:
+        if self.version is None:
+            self.out("monitoring: no survey version loaded (migrations)")
+            return
+        cases = self.eligible_cases()
+        if not cases:
+            self.out("monitoring: no case at a national desk has reached reception")
+            return
+        for start in range(0, len(cases), MONITORING_CHUNK):
+            with transaction.atomic():
+                self.chunk(cases[start : start + MONITORING_CHUNK])
+
+    def arrivals(self, ids) -> dict[int, datetime.datetime]:
+        """When each person arrived: the handover accepted at the national desk, or the case
+        opened there for a walk-in."""
+        arrived: dict[int, datetime.datetime] = {}
+        rows = CaseEvent.objects.filter(
+            case_id__in=ids, kind__in=["handover_accepted", "case_opened"]
+        ).values_list("case_id", "kind", "occurred_at")
+        for case_id, kind, at in rows:
+            if kind == "handover_accepted" or case_id not in arrived:
+                arrived[case_id] = at
+        return arrived
+
+    def caseworkers(self, ids) -> dict[int, int]:
+        workers: dict[int, int] = {}
+        rows = Assignment.objects.filter(case_id__in=ids).order_by("pk")
+        for case_id, user_id in rows.values_list("case_id", "user_id"):
+            workers.setdefault(case_id, user_id)
+        return workers
+
+    def chunk(self, cases) -> None:
+        rng = self.rng
+        ids = [c[0] for c in cases]
+        arrived = self.arrivals(ids)
+        workers = self.caseworkers(ids)
+        monitorings, follow_ups, tasks, attempts, surveys = [], [], [], [], []
+        # Per case: its follow-ups and surveys, to link the latest survey afterwards.
+        plans = []
+        for case_id, desk_id, phase, closed_reason, changed_at in cases:
+            arrival = arrived.get(case_id, changed_at)
+            arrived_on = timezone.localdate(arrival)
+            worker = workers.get(case_id) or self.coordinators.get(desk_id, self.fallback)
+            closed_on = timezone.localdate(changed_at) if phase == Phase.CLOSED else None
+            lost = closed_reason == ClosedReason.LOST_CONTACT
+            monitoring = CaseMonitoring(case_id=case_id, arrived_on=arrived_on, updated_at=self.now)
+            levels = [rng.gauss(LEVEL_MEAN, LEVEL_SD) for _ in range(3)]
+            trends = [rng.gauss(TREND_MEAN, TREND_SD) for _ in range(3)]
+            case_surveys = []
+            if rng.random() < 0.92:
+                case_surveys.append(
+                    self.survey(
+                        case_id, None, arrived_on + datetime.timedelta(days=rng.randint(0, 10)),
+                        levels, worker,
+                    )
+                )  # fmt: skip
+            failed_in_row = 0
+            for month in self.months:
+                due_on = monitoring_rules.add_months(arrived_on, month)
+                follow_up = FollowUp(
+                    case_id=case_id,
+                    month=month,
+                    due_on=due_on,
+                    takes_survey=month in self.survey_months,
+                )
+                follow_ups.append(follow_up)
+                done_on = due_on + datetime.timedelta(days=rng.randint(-5, 25))
+                ended = closed_on is not None and due_on > closed_on
+                if ended or (
+                    lost
+                    and closed_on is not None
+                    and due_on > closed_on - (datetime.timedelta(days=60))
+                ):
+                    follow_up.status = FollowUp.Status.CANCELLED
+                    self.count("follow-ups cancelled")
+                    continue  # fmt: skip
+                tried = due_on < self.today and rng.random() < 0.15
+                failed = rng.randint(1, 3) if tried else 0
+                done_on = max(done_on, due_on + datetime.timedelta(days=3 * failed))
+                reached = done_on < self.today and rng.random() < 0.9
+                for k in range(failed):
+                    at = self.at(due_on + datetime.timedelta(days=k * 3 - 2 + rng.randint(0, 2)))
+                    attempts.append(
+                        ContactAttempt(
+                            follow_up=follow_up,
+                            case_id=case_id,
+                            attempted_at=min(at, self.now),
+                            method=self.pick(FOLLOW_UP_METHODS),
+                            reason=self.pick(ATTEMPT_REASONS),
+                            by_id=worker,
+                        )
+                    )
+                if reached:
+                    follow_up.status = FollowUp.Status.DONE
+                    follow_up.done_on = max(done_on, arrived_on)
+                    follow_up.method = self.pick(FOLLOW_UP_METHODS)
+                    follow_up.reached_by_id = worker
+                    follow_up.recorded_at = self.at(follow_up.done_on)
+                    follow_up.version = 2
+                    failed_in_row = 0
+                    self.count("follow-ups done")
+                    if follow_up.takes_survey and rng.random() < 0.9:
+                        n = len(case_surveys)
+                        moved = [
+                            lv + tr * n + rng.gauss(0, SURVEY_SD)
+                            for lv, tr in zip(levels, trends, strict=True)
+                        ]
+                        case_surveys.append(
+                            self.survey(case_id, follow_up, follow_up.done_on, moved, worker)
+                        )
+                elif phase == Phase.CLOSED:
+                    # Not done when the case closed: cancelled with it.
+                    follow_up.status = FollowUp.Status.CANCELLED
+                    self.count("follow-ups cancelled")
+                else:
+                    follow_up.status = FollowUp.Status.PLANNED
+                    failed_in_row += failed
+                    self.count(
+                        "follow-ups overdue" if due_on < self.today else "follow-ups planned"
+                    )
+                    task = Task(
+                        case_id=case_id,
+                        title=monitoring_actions.follow_up_title(month),
+                        assignee_id=worker,
+                        desk_id=desk_id,
+                        due_on=due_on,
+                        created_by_id=worker,
+                        created_at=arrival,
+                    )
+                    tasks.append(task)
+                    follow_up.task = task
+            monitoring.failed_in_row = failed_in_row if phase != Phase.CLOSED else 0
+            if monitoring.failed_in_row >= 3:
+                monitoring.lost_contact = CaseMonitoring.LostContact.PROPOSED
+                monitoring.lost_contact_proposed_at = self.now
+                self.count("lost contact proposed")
+            monitorings.append(monitoring)
+            plans.append((monitoring, case_surveys))
+        attempts_n = len(attempts)
+        Task.objects.bulk_create(tasks, batch_size=1000)
+        for follow_up in follow_ups:
+            if follow_up.task is not None:
+                follow_up.task_id = follow_up.task.pk
+        FollowUp.objects.bulk_create(follow_ups, batch_size=1000)
+        for attempt in attempts:
+            attempt.follow_up_id = attempt.follow_up.pk
+        ContactAttempt.objects.bulk_create(attempts, batch_size=1000)
+        for survey in surveys_of(plans):
+            if survey.follow_up is not None:
+                survey.follow_up_id = survey.follow_up.pk
+            surveys.append(survey)
+        Survey.objects.bulk_create(surveys, batch_size=1000)
+        for monitoring, case_surveys in plans:
+            self.risk(monitoring, case_surveys)
+        CaseMonitoring.objects.bulk_create(monitorings, batch_size=1000)
+        self.count("cases monitored", len(monitorings))
+        self.count("follow-ups", len(follow_ups))
+        self.count("follow-up tasks (planned)", len(tasks))
+        self.count("failed attempts", attempts_n)
+        self.count("surveys", len(surveys))
+
+    def risk(self, monitoring: CaseMonitoring, case_surveys) -> None:
+        if not case_surveys:
+            return
+        latest = case_surveys[-1]
+        monitoring.latest_survey_id = latest.pk
+        previous = case_surveys[-2] if len(case_surveys) > 1 else None
+        reasons = monitoring_rules.risk_reasons(
+            {f: getattr(latest, f) for f in (*monitoring_instrument.DIMENSIONS, "composite")},
+            {f: getattr(previous, f) for f in (*monitoring_instrument.DIMENSIONS, "composite")}
+            if previous is not None
+            else None,
+            self.definition,
+            self.margin,
+        )
+        if reasons:
+            monitoring.at_risk = True
+            monitoring.risk_reasons = reasons
+            monitoring.at_risk_since = timezone.localdate(latest.submitted_at)
+            self.count("cases at risk")
+
+    def survey(self, case_id, follow_up, day: datetime.date, levels, worker) -> Survey:
+        day = min(day, self.today - datetime.timedelta(days=1))
+        filled = self.answers_and_scores(tuple(levels))
+        scores = filled["scores"]
+        return Survey(
+            case_id=case_id,
+            kind=Survey.Kind.FOLLOW_UP if follow_up is not None else Survey.Kind.BASELINE,
+            follow_up=follow_up,
+            instrument=self.version,
+            answers=filled["answers"],
+            status=Survey.Status.SUBMITTED,
+            started_by_id=worker,
+            started_at=self.at(day, 9),
+            submitted_by_id=worker,
+            submitted_at=self.at(day, 11),
+            version=2,
+            **scores,
+        )
+
+    def at(self, day: datetime.date, hour: int = 10) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    def pick(self, weights: dict) -> str:
+        return self.rng.choices(list(weights), list(weights.values()))[0]
+
+
+def surveys_of(plans):
+    for _monitoring, case_surveys in plans:
+        yield from case_surveys
+
+
+def fill_monitoring(*, seed, organisations, users, out) -> None:
+    started = time.monotonic()
+    if FollowUp.objects.exists():
+        out(f"monitoring: {FollowUp.objects.count():,} follow-ups already there, nothing to do")
+        return
+    filler = MonitoringFiller(seed=seed, organisations=organisations, users=users, out=out)
+    with keep_given_timestamps():
+        filler.fill()
+    out(f"monitoring: {time.monotonic() - started:.0f} s")
+    for name, n in filler.counts.items():
+        out(f"  {name:<26} {n:>10,}")
+
+
 def save_counters(counters, organisations) -> None:
     for (desk, year), last in counters.items():
         ReferenceCounter.objects.update_or_create(
@@ -1448,6 +1820,12 @@ def main(argv=None) -> int:
         "delete the grants first)",
     )
     parser.add_argument(
+        "--monitoring-only",
+        action="store_true",
+        help="fill only the monitoring (follow-ups, attempts, surveys), into a database already "
+        "filled with cases (with --reset: delete the monitoring first)",
+    )
+    parser.add_argument(
         "--no-analyze", action="store_true", help="skip ANALYZE (planner statistics) at the end"
     )
     args = parser.parse_args(argv)
@@ -1485,17 +1863,31 @@ def main(argv=None) -> int:
             out=out,
         )
 
-    if args.grants_only or (args.if_needed and not args.reset and existing >= args.cases):
+    def monitoring_part() -> None:
+        organisations, users = ensure_foundation()
+        fill_monitoring(seed=args.seed, organisations=organisations, users=users, out=out)
+
+    only = args.grants_only or args.monitoring_only
+    if only or (args.if_needed and not args.reset and existing >= args.cases):
         if not existing:
-            out("no cases: fill the cases first (without --grants-only)")
+            out("no cases: fill the cases first (without --grants-only or --monitoring-only)")
             return 2
         if args.grants_only and args.reset:
             reset_grants(out)
-        if Grant.objects.exists() and not args.grants_only:
+        if args.monitoring_only and args.reset:
+            reset_monitoring(out)
+        # --if-needed fills whichever part is missing; --*-only the part named.
+        grants = args.grants_only or (not only and not Grant.objects.exists())
+        monitoring = args.monitoring_only or (not only and not FollowUp.objects.exists())
+        if not grants and not monitoring:
             out(f"{existing} cases already there: nothing to do (use --reset to fill again)")
             return 0
-        out(f"{existing} cases already there; grants only")
-        grants_part()
+        parts = [name for name, on in (("grants", grants), ("monitoring", monitoring)) if on]
+        out(f"{existing} cases already there; {' and '.join(parts)} only")
+        if grants:
+            grants_part()
+        if monitoring:
+            monitoring_part()
         if not args.no_analyze:
             analyze(out)
         out(f"total: {time.monotonic() - started:.0f} s")
@@ -1546,6 +1938,7 @@ def main(argv=None) -> int:
         out(f"  {name:<24} {n:>10,}")
     sync_transfer_consent()
     grants_part()
+    monitoring_part()
     if not args.no_analyze:
         analyze(out)
     out(f"total: {time.monotonic() - started:.0f} s")

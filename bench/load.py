@@ -46,6 +46,9 @@ PASSWORD = "retorno-demo"
 GRANTS_USERNAME = "mateo.lima"
 GRANTS_PATH = "/grants/"
 BUDGET_PATH = "/grants/budget/{desk}/"
+# The desk monitoring page, as the same coordinator (monitoring.rules.may_read_desk_monitoring):
+# reversed at run time, left out with a note when this version has no such page.
+MONITORING_URL_NAME = "monitoring:desk"
 
 # The list API: the first of these that the URLconf knows is measured. /api/v1/cases/ is the real
 # one; organisations stand in while it does not exist.
@@ -59,6 +62,7 @@ TARGETS = {
     "search-name": 0.25,
     "grants-list": 0.5,
     "budget-page": 0.5,
+    "monitoring-page": 0.5,
 }
 P95_LIMIT_MS = 100.0
 
@@ -338,6 +342,7 @@ def prepare(out) -> dict:
     from retorno.cases.models import Case, IdentityDocument
     from retorno.grants.access import grants_visible_to
     from retorno.grants.models import Instalment
+    from retorno.monitoring.models import CaseMonitoring
 
     total_cases = Case.objects.count()
     if total_cases == 0:
@@ -417,6 +422,9 @@ def prepare(out) -> dict:
         "payments": Instalment.objects.filter(paid_on__isnull=False).count(),
         "grants_listed": grants_visible_to(grants_user).count(),
         "grants_desk": grants_desk.code,
+        "follow_ups": _count("monitoring_followup"),
+        "surveys": _count("monitoring_survey"),
+        "at_risk": CaseMonitoring.objects.filter(at_risk=True).count(),
         "cases": total_cases,
         "visible": visible_count,
         "listed": listed_count,
@@ -443,9 +451,24 @@ def prepare(out) -> dict:
         "name_plan_text": plan,
         "api_path": api_path,
         "budget_path": BUDGET_PATH.format(desk=grants_desk.public_id),
+        "grants_desk_id": str(grants_desk.public_id),
+        "monitoring_path": monitoring_desk_path(grants_desk),
         "token": token,
         "yardstick": checks,
     }
+
+
+def monitoring_desk_path(desk) -> str | None:
+    """The desk's monitoring page, whatever its URL's parameter is called; None when the URL
+    name does not exist in this version of the code."""
+    from django.urls import NoReverseMatch, reverse
+
+    for args in ([desk.public_id], []):
+        try:
+            return reverse(MONITORING_URL_NAME, args=args)
+        except NoReverseMatch:
+            continue
+    return None
 
 
 def _count(table: str) -> int:
@@ -590,6 +613,7 @@ def markdown(report) -> str:
         f"the case list shows {USERNAME} the {prep['counts']['listed']:,} cases of her desk she "
         f"may open ({prep['counts']['visible']:,} with the summaries of cases handed over). "
         f"{grants_data(prep['counts'])}"
+        f"{monitoring_data(prep['counts'])}"
         f"Server: `{report['server']}`, DEBUG off. Load: {report['users']} users, "
         f"{report['duration']:g} s measured per row, in {report['rounds']} rounds taken in "
         f"turn (each after {report['warmup']:g} s of warm-up). Load average after the run "
@@ -641,6 +665,16 @@ def grants_data(counts) -> str:
     )
 
 
+def monitoring_data(counts) -> str:
+    if not counts.get("follow_ups"):
+        return ""
+    return (
+        f"Monitoring: {counts['follow_ups']:,} follow-ups, {counts['surveys']:,} surveys, "
+        f"{counts['at_risk']:,} cases at risk; the monitoring page is that desk's, as "
+        f"{GRANTS_USERNAME}. "
+    )
+
+
 def write_readme(label: str, text: str) -> None:
     start, end = f"<!-- results:{label} -->", f"<!-- /results:{label} -->"
     block = f"{start}\n{text}{end}"
@@ -666,7 +700,15 @@ def grants_sessions(args, prep, out):
         session.sign_in(GRANTS_USERNAME, PASSWORD)
         sessions.append(session)
     skipped = {}
-    for key, path in (("grants-list", GRANTS_PATH), ("budget-page", prep["budget_path"])):
+    if prep["monitoring_path"] is None:
+        skipped["monitoring-page"] = (
+            f"the URL `{MONITORING_URL_NAME}` does not exist in this version"
+        )
+        out(f"skipping monitoring-page: no URL named {MONITORING_URL_NAME} in this version")
+    pages = [("grants-list", GRANTS_PATH), ("budget-page", prep["budget_path"])]
+    if prep["monitoring_path"] is not None:
+        pages.append(("monitoring-page", prep["monitoring_path"]))
+    for key, path in pages:
         status, _headers, _body = sessions[0].get(path)
         if status == 404:
             skipped[key] = f"`{path}` answers 404 (no such page in this version)"
@@ -748,6 +790,13 @@ def main(argv=None) -> int:
                 [prep["budget_path"]],
                 "grants-session",
                 "/grants/budget/<desk uuid>/",
+            ),
+            Endpoint(
+                "monitoring-page",
+                "Monitoring page",
+                [prep["monitoring_path"]] if prep["monitoring_path"] else [],
+                "grants-session",
+                (prep["monitoring_path"] or "").replace(str(prep["grants_desk_id"]), "<desk uuid>"),
             ),
         ]
         if prep["api_path"]:

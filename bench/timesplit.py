@@ -3,8 +3,9 @@
     DATABASE_URL=sqlite:///$PWD/var/bench.sqlite3 .venv/bin/python bench/timesplit.py
 
 Runs each page in this process (Django's test client, the full middleware stack, DEBUG off)
-signed in as ana.milano (the grants list and the budget page as mateo.lima, a coordinator of
-the Lima desk; a page that answers 404 is left out with a note), REPEAT times after a warm-up,
+signed in as ana.milano (the grants list, the budget page and the desk monitoring page as
+mateo.lima, a coordinator of the Lima desk; a page that answers 404, or whose URL name does not
+exist yet, is left out with a note), REPEAT times after a warm-up,
 and splits each request's wall time, exclusively, into:
 
 - db: executing SQL and fetching its rows (SQLCompiler.execute_sql, less compiling);
@@ -161,6 +162,22 @@ def explain(sql: str, params) -> str:
     return "\n".join(f"{'  ' * (r[1] and 1)}{r[-1]}" for r in rows)
 
 
+MONITORING_URL_NAME = "monitoring:desk"
+
+
+def monitoring_desk_path(desk) -> str | None:
+    """The desk's monitoring page, whatever its URL's parameter is called; None when the URL
+    name does not exist in this version of the code."""
+    from django.urls import NoReverseMatch, reverse
+
+    for args in ([desk.public_id], []):
+        try:
+            return reverse(MONITORING_URL_NAME, args=args)
+        except NoReverseMatch:
+            continue
+    return None
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=20)
@@ -215,6 +232,7 @@ def main(argv=None) -> int:
         "api-list": ["/api/v1/cases/?page_size=50"],
         "grants-list": ["/grants/"],
         "budget-page": [f"/grants/budget/{lima.public_id}/"],
+        "monitoring-page": [monitoring_desk_path(lima)],
     }
     token = None
     only = set(args.only.split(",")) if args.only else set(pages)
@@ -244,8 +262,11 @@ def main(argv=None) -> int:
             get = functools.partial(Client(HTTP_HOST="127.0.0.1").get, **headers)
         elif key == "static-list":
             get = Client(HTTP_HOST="127.0.0.1").get
-        elif key in ("grants-list", "budget-page"):
+        elif key in ("grants-list", "budget-page", "monitoring-page"):
             get = grants_client.get
+            if paths[0] is None:
+                lines.append(f"{key}: no URL named {MONITORING_URL_NAME} in this version")
+                continue
             status = get(paths[0]).status_code
             if status == 404:
                 lines.append(f"{key}: {paths[0]} answers 404 (no such page in this version)")

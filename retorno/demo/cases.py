@@ -482,8 +482,13 @@ def _continue_national(case, phase, worker, rng, today):
         case = actions.change_phase(case, actor=worker, to=step)
     _journal(case, worker, rng, 1, today)
     if phase == "closed":
+        # Its follow-ups planned at reception are open tasks: closing cancels them.
         actions.close_case(
-            case, actor=worker, reason="completed", note=CLOSE_NOTE[_language(worker)]
+            case,
+            actor=worker,
+            reason="completed",
+            note=CLOSE_NOTE[_language(worker)],
+            cancel_open_tasks=True,
         )
         return
     _tasks(case, worker, rng, today)
