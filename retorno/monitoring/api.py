@@ -136,10 +136,22 @@ class AnswersField(serializers.Field):
             not isinstance(k, str) or not isinstance(v, str) for k, v in data.items()
         ):
             self.fail("invalid")
-        return data
+        return {code: option for code, option in data.items() if option}
 
     def to_representation(self, value):
         return value
+
+
+@extend_schema_field({"type": "string", "example": "0.2"})
+class BoundOutput(serializers.Field):
+    """A band's bound, with one decimal: "0.0", "0.2" ... "1.0"."""
+
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return f"{Decimal(value):.1f}"
 
 
 # Who may call what
@@ -354,8 +366,8 @@ class ReachedOutput(serializers.Serializer):
 
 
 class BandOutput(serializers.Serializer):
-    low = serializers.CharField()
-    high = serializers.CharField()
+    low = BoundOutput()
+    high = BoundOutput()
     count = serializers.IntegerField()
     percent = serializers.IntegerField()
 
