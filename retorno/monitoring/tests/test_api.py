@@ -460,3 +460,28 @@ def test_the_follow_ups_list_runs_a_constant_number_of_queries(
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get(url).json()["results"]) == 30
+
+
+def test_the_reasons_are_in_the_readers_language(api_as, personas, case):
+    url = f"{API}/monitoring/schedules/{case.cycle.programme.public_id}/"
+    body = {
+        "months": [1, 3],
+        "survey_months": [3],
+        "attempts_before_lost": 3,
+        "drop_margin": 0.2,
+        "version": 0,
+    }
+    problem = error(
+        api_as(personas.irene).put(url, body, format="json", HTTP_ACCEPT_LANGUAGE="es"), 400
+    )
+    assert problem["fields"] == {
+        "drop_margin": ['Escriba el margen como texto, por ejemplo "0.15", no como número.']
+    }
+    stranger = {"follow_up": str(case.public_id)}
+    refused = error(
+        api_as(personas.lucia).post(
+            case_url(case, "surveys/"), stranger, format="json", HTTP_ACCEPT_LANGUAGE="pt"
+        ),
+        400,
+    )
+    assert refused["fields"] == {"follow_up": ["Escolha um acompanhamento deste caso."]}
