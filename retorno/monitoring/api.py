@@ -540,7 +540,7 @@ def _prepare_follow_ups(rows) -> None:
     today = timezone.localdate()
     for follow_up in rows:
         follow_up.overdue = follow_up.status == FollowUp.Status.PLANNED and follow_up.due_on < today
-        survey = getattr(follow_up, "survey", None) if _has_survey(follow_up) else None
+        survey = follow_up.survey if _has_survey(follow_up) else None
         follow_up.survey_id_public = survey.public_id if survey else None
         follow_up.method = follow_up.method or None
 

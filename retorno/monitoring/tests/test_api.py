@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from retorno.cases import actions as case_actions
 from retorno.conftest import acting
 from retorno.monitoring import actions, rules
 from retorno.monitoring.models import FollowUp, InstrumentVersion
@@ -353,6 +354,18 @@ def test_the_desk_page_counts_for_its_coordinators_and_programme_coordination(
         assert economic["total"] == 1
     assert error(api_as(personas.lucia).get(url), 403)["code"] == "permission_denied"
     error(api_as(personas.andres).get(url), 404)
+
+
+def test_a_sensitive_case_counts_only_for_the_desk_that_sees_it(api_as, personas, case):
+    case = case_actions.record_vulnerability(case, actor=acting(personas.mateo), categories=["gbv"])
+    f.submitted_survey(case, personas.lucia, f.answers(f.default_definition(), pick="worst"))
+    url = f"{API}/monitoring/desks/{personas.org('LIM').public_id}/"
+    own = api_as(personas.mateo).get(url).json()
+    assert own["at_risk_count"] == 1
+    assert [r["case"]["reference"] for r in own["at_risk"]] == [case.reference]
+    programme = api_as(personas.irene).get(url).json()
+    assert (programme["at_risk_count"], programme["at_risk"]) == (0, [])
+    assert all(d["total"] == 0 for d in programme["distribution"])
 
 
 # Instruments and schedules
