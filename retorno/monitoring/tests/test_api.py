@@ -404,6 +404,23 @@ def test_instrument_versions_are_read_by_staff_and_loaded_by_programme_coordinat
     assert error(irene.post(url, [1, 2], format="json"), 400)["fields"]["definition"]
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("code", "r" * 31, "code: lowercase letters, digits and _, 30 at most"),
+        ("version", 2**31, "version: a whole number from 1 to 2147483647"),
+    ],
+)
+def test_a_definition_the_database_cannot_hold_answers_400(api_as, personas, field, value, problem):
+    definition = {**f.default_definition(), field: value}
+    refused = error(
+        api_as(personas.irene).post(f"{API}/monitoring/instruments/", definition, format="json"),
+        400,
+    )
+    assert problem in refused["fields"]["definition"][0]
+    assert InstrumentVersion.objects.count() == 1
+
+
 def test_a_schedule_is_read_by_staff_and_set_with_its_version(api_as, personas, case):
     programme = case.cycle.programme
     url = f"{API}/monitoring/schedules/{programme.public_id}/"
