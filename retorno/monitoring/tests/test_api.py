@@ -201,6 +201,34 @@ def test_three_failed_attempts_propose_the_case_and_the_coordinator_decides(api_
     assert again["code"] == "already_done"
 
 
+def test_the_coordinator_closes_a_case_lost_contact(api_as, personas, case):
+    for _n in range(3):
+        actions.record_attempt(
+            f.follow_up(case, 1), actor=acting(personas.lucia), method="phone", reason="no_answer"
+        )
+    coordinator = api_as(personas.mateo)
+    closed = coordinator.post(
+        case_url(case, "monitoring/lost-contact/"), {"close": True}, format="json"
+    )
+    assert closed.status_code == 200, closed.content
+    assert closed.json()["lost_contact"] is None
+    assert coordinator.get(case_url(case)).json()["phase"] == "closed"
+    statuses = [
+        r["status"] for r in coordinator.get(case_url(case, "follow-ups/")).json()["results"]
+    ]
+    assert statuses == ["cancelled"] * 5
+    assert_audited("monitoring.lost_contact_decided", actor=personas.mateo, detail={"closed": True})
+    late = error(
+        api_as(personas.lucia).post(
+            follow_up_url(case, 3, "attempts/"),
+            {"method": "phone", "reason": "no_answer"},
+            format="json",
+        ),
+        400,
+    )
+    assert (late["code"], late["message"]) == ("closed", "This case is closed. Reopen it first.")
+
+
 def test_an_attempt_in_the_future_is_refused(api_as, personas, case):
     future = (timezone.now() + datetime.timedelta(days=2)).isoformat()
     body = {"method": "phone", "reason": "no_answer", "attempted_at": future}
