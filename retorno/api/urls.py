@@ -5,6 +5,7 @@ from retorno.accounts import api as accounts_api
 from retorno.cases import api as cases_api
 from retorno.directory import api as directory_api
 from retorno.grants import api as grants_api
+from retorno.monitoring import api as monitoring_api
 from retorno.plans import api as plans_api
 from retorno.referrals import api as referrals_api
 
@@ -12,6 +13,8 @@ case = "cases/<uuid:id>/"
 plan = case + "plan/"
 grant = "grants/<uuid:id>/"
 instalment = grant + "instalments/<uuid:instalment_id>/"
+follow_up = case + "follow-ups/<uuid:follow_up_id>/"
+survey = case + "surveys/<uuid:survey_id>/"
 
 urlpatterns = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
@@ -186,6 +189,52 @@ urlpatterns = [
     ),
     path("envelopes/", grants_api.EnvelopeCollection.as_view(), name="api-envelopes"),
     path("budget/", grants_api.Budget.as_view(), name="api-budget"),
+    # Monitoring of the return
+    path(
+        "monitoring/instruments/",
+        monitoring_api.InstrumentCollection.as_view(),
+        name="api-monitoring-instruments",
+    ),
+    path(
+        "monitoring/instruments/<uuid:id>/",
+        monitoring_api.InstrumentDetail.as_view(),
+        name="api-monitoring-instrument",
+    ),
+    path(
+        "monitoring/schedules/<uuid:id>/",
+        monitoring_api.ScheduleDetail.as_view(),
+        name="api-monitoring-schedule",
+    ),
+    path(
+        "monitoring/desks/<uuid:id>/",
+        monitoring_api.DeskMonitoring.as_view(),
+        name="api-monitoring-desk",
+    ),
+    path(
+        case + "monitoring/",
+        monitoring_api.CaseMonitoringDetail.as_view(),
+        name="api-case-monitoring",
+    ),
+    path(
+        case + "monitoring/lost-contact/",
+        monitoring_api.CaseLostContact.as_view(),
+        name="api-case-monitoring-lost-contact",
+    ),
+    path(case + "follow-ups/", monitoring_api.CaseFollowUps.as_view(), name="api-case-follow-ups"),
+    path(follow_up, monitoring_api.FollowUpDetail.as_view(), name="api-case-follow-up"),
+    path(
+        follow_up + "record/",
+        monitoring_api.FollowUpRecord.as_view(),
+        name="api-case-follow-up-record",
+    ),
+    path(
+        follow_up + "attempts/",
+        monitoring_api.FollowUpAttempts.as_view(),
+        name="api-case-follow-up-attempts",
+    ),
+    path(case + "surveys/", monitoring_api.CaseSurveys.as_view(), name="api-case-surveys"),
+    path(survey, monitoring_api.SurveyDetail.as_view(), name="api-case-survey"),
+    path(survey + "submit/", monitoring_api.SurveySubmit.as_view(), name="api-case-survey-submit"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

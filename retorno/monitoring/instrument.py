@@ -23,6 +23,9 @@ DIMENSIONS = ("economic", "social", "psychosocial")
 DECLINED = "declined"
 CODE = re.compile(r"^[a-z0-9_]{1,40}$")
 THOUSANDTH = Decimal("0.001")
+# What the database holds: Instrument.code and InstrumentVersion.number.
+INSTRUMENT_CODE_LENGTH = 30
+MAX_VERSION = 2_147_483_647
 
 
 def rounded(value: Decimal) -> Decimal:
@@ -74,11 +77,12 @@ def validate(definition) -> list[str]:
     allowed = {"code", "version", "title", "source", "dimensions", "questions"}
     if set(definition) - allowed:
         problems.append(f"unknown keys {sorted(set(definition) - allowed)}")
-    if not isinstance(definition.get("code"), str) or not CODE.match(definition["code"]):
-        problems.append("code: lowercase letters, digits and _")
+    code = definition.get("code")
+    if not isinstance(code, str) or not CODE.match(code) or len(code) > INSTRUMENT_CODE_LENGTH:
+        problems.append(f"code: lowercase letters, digits and _, {INSTRUMENT_CODE_LENGTH} at most")
     version = definition.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        problems.append("version: a whole number from 1")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
+        problems.append(f"version: a whole number from 1 to {MAX_VERSION}")
     _texts(definition.get("title"), "title", problems)
     _texts(definition.get("source"), "source", problems)
 

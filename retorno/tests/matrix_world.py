@@ -23,6 +23,9 @@ from retorno.demo.foundation import DEMO_PASSWORD, ensure_foundation
 from retorno.directory import actions as directory_actions
 from retorno.grants import actions as grant_actions
 from retorno.grants.tests import factories as grant_factories
+from retorno.monitoring import actions as monitoring_actions
+from retorno.monitoring import rules as monitoring_rules
+from retorno.monitoring.models import FollowUp
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -82,6 +85,12 @@ PERSONAS = {
     "api_policy": ("carla", "lucia", "irene"),
     # Envelopes and budgets: the M&E officer reads them, programme coordination sets them.
     "api_budget": ("lucia", "eva", "irene"),
+    # Survey versions and programmes' schedules (_monitoring_api_world): every member of staff
+    # reads them, programme coordination loads and sets them.
+    "api_schedule": ("lucia", "mateo", "irene"),
+    # A desk's monitoring figures: Bogotá's coordinator does not read Lima's, a caseworker reads
+    # no desk's, Lima's coordinator reads Lima's.
+    "api_desk_monitoring": ("andres", "lucia", "mateo"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -192,6 +201,7 @@ def build() -> dict:
     )
     programme = Programme.objects.order_by("id").first()
     grants_api = _grants_api_world(people, case)
+    monitoring_api = _monitoring_api_world(people, case)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -238,6 +248,7 @@ def build() -> dict:
         "directory/locations": organization.locations.order_by("id").first().public_id,
         "directory/services": service.public_id,
         **grants_api,
+        **monitoring_api,
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -252,4 +263,21 @@ def _grants_api_world(people, case) -> dict:
         "grants": api_grant.public_id,
         "api_instalment": api_grant.instalments.get().public_id,
         "cycles": case.cycle.public_id,
+    }
+
+
+def _monitoring_api_world(people, case) -> dict:
+    """For the monitoring API: the Lima case's follow-ups (planned when Lima accepted it), the
+    survey started at its six-month follow-up, the default survey version, the programme's
+    schedule (the defaults) and Lima's monitoring figures."""
+    follow_ups = {f.month: f for f in FollowUp.objects.filter(case=case)}
+    survey = monitoring_actions.start_survey(
+        case, actor=acting(people.lucia), follow_up=follow_ups[6]
+    )
+    return {
+        "follow_up_id": follow_ups[1].public_id,
+        "survey_id": survey.public_id,
+        "monitoring/instruments": monitoring_rules.default_instrument_version().public_id,
+        "monitoring/schedules": case.cycle.programme.public_id,
+        "monitoring/desks": people.organisations["LIM"].public_id,
     }

@@ -329,6 +329,54 @@ API = {
     "grants_submit_create": E(
         "401 404 403 409", who="api_grant"
     ),  # POST /api/v1/grants/{id}/submit/
+    "cases_follow_ups_attempts_create": E(
+        "401 404 403 400", who="case"
+    ),  # POST /api/v1/cases/{id}/follow-ups/{follow_up_id}/attempts/
+    "cases_follow_ups_attempts_list": E(
+        "401 404 404 200", who="case"
+    ),  # GET /api/v1/cases/{id}/follow-ups/{follow_up_id}/attempts/
+    "cases_follow_ups_list": E("401 404 404 200", who="case"),  # GET /api/v1/cases/{id}/follow-ups/
+    "cases_follow_ups_record_create": E(
+        "401 404 403 400", who="case"
+    ),  # POST /api/v1/cases/{id}/follow-ups/{follow_up_id}/record/
+    "cases_follow_ups_retrieve": E(
+        "401 404 404 200", who="case"
+    ),  # GET /api/v1/cases/{id}/follow-ups/{follow_up_id}/
+    "cases_monitoring_lost_contact_create": E(
+        "401 404 403 400", who="case_coordinator"
+    ),  # POST /api/v1/cases/{id}/monitoring/lost-contact/
+    "cases_monitoring_retrieve": E(
+        "401 404 404 200", who="case"
+    ),  # GET /api/v1/cases/{id}/monitoring/
+    "cases_surveys_create": E("401 404 403 201", who="case"),  # POST /api/v1/cases/{id}/surveys/
+    "cases_surveys_list": E("401 404 404 200", who="case"),  # GET /api/v1/cases/{id}/surveys/
+    "cases_surveys_partial_update": E(
+        "401 404 403 400", who="case"
+    ),  # PATCH /api/v1/cases/{id}/surveys/{survey_id}/
+    "cases_surveys_retrieve": E(
+        "401 404 404 200", who="case"
+    ),  # GET /api/v1/cases/{id}/surveys/{survey_id}/
+    "cases_surveys_submit_create": E(
+        "401 404 403 400", who="case"
+    ),  # POST /api/v1/cases/{id}/surveys/{survey_id}/submit/
+    "monitoring_desks_retrieve": E(
+        "401 404 403 200", who="api_desk_monitoring"
+    ),  # GET /api/v1/monitoring/desks/{id}/
+    "monitoring_instruments_create": E(
+        "401 403 403 400", who="api_schedule"
+    ),  # POST /api/v1/monitoring/instruments/
+    "monitoring_instruments_list": E(
+        "401 200 200 200", who="api_schedule"
+    ),  # GET /api/v1/monitoring/instruments/
+    "monitoring_instruments_retrieve": E(
+        "401 200 200 200", who="api_schedule"
+    ),  # GET /api/v1/monitoring/instruments/{id}/
+    "monitoring_schedules_retrieve": E(
+        "401 200 200 200", who="api_schedule"
+    ),  # GET /api/v1/monitoring/schedules/{id}/
+    "monitoring_schedules_update": E(
+        "401 403 403 400", who="api_schedule"
+    ),  # PUT /api/v1/monitoring/schedules/{id}/
     "directory_locations_partial_update": E(
         "401 403 403 400", who="directory"
     ),  # PATCH /api/v1/directory/locations/{id}/
