@@ -25,11 +25,12 @@ holds at least --cases cases, except fill the grants if there are none. --grants
 the grants into a database already filled (with --reset: deletes the grants first).
 
 Then the monitoring of issue 11 (MonitoringFiller): for every case at a national desk that reached
-reception (about 80,000 of 100,000), its monitoring row, its five follow-ups by the default
-schedule (about 400,000: done when their date has passed, mostly, some overdue, the later ones
-planned, with a task each for the planned ones only), failed attempts on about 15 % of the
-follow-ups, and about 250,000 submitted surveys (at reception and at months 6, 12 and 18) with the
-default instrument version, scored by it; about 8 % of the cases are at risk by the rules' own
+reception (about 58,500 of 100,000), its monitoring row, its seven follow-ups by the schedule the
+benchmark's programme sets, 1, 2, 3, 4, 6, 9 and 12 months after arrival (about 400,000: done
+when their date has passed, mostly, some overdue, the later ones planned, with a task each for
+the planned ones only), failed attempts on about 15 % of the follow-ups, and about 250,000
+submitted surveys (at reception and at each follow-up) with the default instrument version,
+scored by it; about 8 % of the cases are at risk by the rules' own
 test. --if-needed fills the monitoring if there is none; --monitoring-only fills only it (with
 --reset: deletes it first).
 """
@@ -110,11 +111,10 @@ from retorno.monitoring import actions as monitoring_actions  # noqa: E402
 from retorno.monitoring import instrument as monitoring_instrument  # noqa: E402
 from retorno.monitoring import rules as monitoring_rules  # noqa: E402
 from retorno.monitoring.models import (  # noqa: E402
-    DEFAULT_MONTHS,
-    DEFAULT_SURVEY_MONTHS,
     CaseMonitoring,
     ContactAttempt,
     FollowUp,
+    Schedule,
     Survey,
 )
 from retorno.programmes.models import Cycle, Programme  # noqa: E402
@@ -369,23 +369,17 @@ def reset(out):
 
 
 def reset_monitoring(out):
-    """Deletes the monitoring rows and the follow-ups' tasks (known by their titles)."""
+    """Deletes the monitoring rows and the follow-ups' tasks (the scheduled ones)."""
     started = time.monotonic()
     tables = [m._meta.db_table for m in monitoring_tables_to_clear()]
-    titles = [
-        monitoring_actions.follow_up_title(m) for m in range(1, monitoring_rules.MAX_MONTH + 1)
-    ]
-    marks = ", ".join(["%s"] * len(titles))
     with connection.cursor() as cursor:
         if is_postgres():
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
         else:
             for table in tables:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
-        cursor.execute(
-            f"DELETE FROM {Task._meta.db_table} WHERE title IN ({marks})",  # noqa: S608
-            titles,
-        )
+    # The follow-ups' tasks: the only scheduled ones.
+    Task.objects.filter(scheduled=True).delete()
     out(f"reset: follow-ups, attempts and surveys deleted in {time.monotonic() - started:.1f} s")
 
 
@@ -1463,15 +1457,16 @@ FOLLOW_UP_METHODS = {"home_visit": 30, "phone": 35, "desk_visit": 15, "video": 1
 ATTEMPT_REASONS = {"no_answer": 55, "not_in_use": 20, "not_found": 15, "declined": 5, "other": 5}
 # The level of a person's answers at reception, by dimension, and how it moves per survey.
 LEVEL_MEAN, LEVEL_SD, TREND_MEAN, TREND_SD, SURVEY_SD = 0.72, 0.11, 0.02, 0.05, 0.04
+BENCH_MONTHS = (1, 2, 3, 4, 6, 9, 12)
 
 
 class MonitoringFiller:
     """The rows monitoring.actions would leave behind, written directly: for every case at a
     national desk that reached reception, its monitoring (arrival, failed attempts in a row,
-    lost-contact proposal, risk and latest survey), its five follow-ups by the default schedule
+    lost-contact proposal, risk and latest survey), its seven follow-ups by the benchmark's schedule
     (done when their date has passed, mostly; some overdue; the later ones planned), failed
-    attempts on about 15 % of them, and the surveys taken at reception and at months 6, 12 and
-    18 with the default instrument version. A survey's answers are chosen near the person's level
+    attempts on about 15 % of them, and the surveys taken at reception and at each follow-up
+    with the default instrument version. A survey's answers are chosen near the person's level
     and its scores are the instrument's scoring of those answers; the risk is the rules' own."""
 
     def __init__(self, *, seed: int, organisations, users, out):
@@ -1485,8 +1480,11 @@ class MonitoringFiller:
         self.definition = self.version.definition
         self.thresholds = monitoring_instrument.thresholds(self.definition)
         self.margin = Decimal("0.150")
-        self.months = sorted(DEFAULT_MONTHS)
-        self.survey_months = set(DEFAULT_SURVEY_MONTHS)
+        # The benchmark's programme follows a closer schedule than the default one (a
+        # programme's own choice), so that 100,000 cases make about 400,000 follow-ups and
+        # 250,000 surveys: the volumes the monitoring pages are measured at.
+        self.months = sorted(BENCH_MONTHS)
+        self.survey_months = set(BENCH_MONTHS)
         self.coordinators = {
             organisations[code].pk: users[name].pk
             for code, name in DESK_COORDINATOR.items()
@@ -1678,6 +1676,7 @@ class MonitoringFiller:
                         desk_id=desk_id,
                         due_on=due_on,
                         created_by_id=worker,
+                        scheduled=True,
                         created_at=arrival,
                     )
                     tasks.append(task)
@@ -1769,6 +1768,15 @@ def fill_monitoring(*, seed, organisations, users, out) -> None:
         out(f"monitoring: {FollowUp.objects.count():,} follow-ups already there, nothing to do")
         return
     filler = MonitoringFiller(seed=seed, organisations=organisations, users=users, out=out)
+    for programme in Programme.objects.all():
+        Schedule.objects.update_or_create(
+            programme=programme,
+            defaults={
+                "months": list(BENCH_MONTHS),
+                "survey_months": list(BENCH_MONTHS),
+                "instrument": filler.version,
+            },
+        )
     with keep_given_timestamps():
         filler.fill()
     out(f"monitoring: {time.monotonic() - started:.0f} s")
