@@ -63,6 +63,17 @@ def _status(form) -> int:
     return 422 if form.errors else 200
 
 
+def _case_to_change(user, case_id):
+    """The case, for a change to its monitoring: 404 to whoever does not work on it (the desk
+    that sent it reads only its summary), 403 to who sees it but may not change it."""
+    case = case_access.get_case_for_user(user, case_id)
+    if case.access != case_access.FULL:
+        raise Http404
+    if not case_access.may_change_case(user, case):
+        raise PermissionDenied
+    return case
+
+
 def _to_tab(case):
     return redirect("monitoring:case", case_id=case.public_id)
 
@@ -201,7 +212,7 @@ def _follow_up_page(request, case, follow_up, **extra):
 
 @capability_required(Capability.WORK_CASES)
 def record(request, case_id, follow_up_id):
-    case = case_access.get_case_for_user(request.user, case_id, write=True)
+    case = _case_to_change(request.user, case_id)
     follow_up = access.get_follow_up_for_user(request.user, case, follow_up_id, write=True)
     if follow_up.status != FollowUp.Status.PLANNED:
         messages.info(request, _("This follow-up is already done."))
@@ -254,7 +265,7 @@ def record(request, case_id, follow_up_id):
 
 @capability_required(Capability.WORK_CASES)
 def attempt(request, case_id, follow_up_id):
-    case = case_access.get_case_for_user(request.user, case_id, write=True)
+    case = _case_to_change(request.user, case_id)
     follow_up = access.get_follow_up_for_user(request.user, case, follow_up_id, write=True)
     if follow_up.status != FollowUp.Status.PLANNED:
         messages.info(request, _("This follow-up is already done."))
@@ -284,7 +295,7 @@ def attempt(request, case_id, follow_up_id):
 
 @capability_required(Capability.MANAGE_CASES)
 def decide(request, case_id):
-    case = case_access.get_case_for_user(request.user, case_id, write=True)
+    case = _case_to_change(request.user, case_id)
     monitoring = access.monitoring_of(case)
     if monitoring is None or monitoring.lost_contact != CaseMonitoring.LostContact.PROPOSED:
         messages.info(request, _("This case is not proposed for closing."))
@@ -323,7 +334,7 @@ def decide(request, case_id):
 @capability_required(Capability.WORK_CASES)
 @require_POST
 def survey_start(request, case_id):
-    case = case_access.get_case_for_user(request.user, case_id, write=True)
+    case = _case_to_change(request.user, case_id)
     follow_up = None
     if request.POST.get("follow_up"):
         follow_up = access.get_follow_up_for_user(
@@ -370,7 +381,11 @@ def _read_only_answers(survey) -> list[dict]:
 @capability_required(Capability.WORK_CASES)
 def survey(request, case_id, survey_id):
     write = request.method == "POST"
-    case = case_access.get_case_for_user(request.user, case_id, write=write)
+    case = (
+        _case_to_change(request.user, case_id)
+        if write
+        else case_access.get_case_for_user(request.user, case_id)
+    )
     found = access.get_survey_for_user(request.user, case, survey_id, write=write)
     context = case_context(request, case, "monitoring", record_view=not write)
     context.update(
