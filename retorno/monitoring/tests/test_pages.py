@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from retorno.conftest import acting
-from retorno.monitoring import actions
+from retorno.monitoring import actions, rules
 from retorno.monitoring.models import CaseMonitoring, ContactAttempt, FollowUp, Survey
 from retorno.monitoring.tests import factories as f
 from retorno.plans.tests.factories import approved_plan
@@ -422,9 +422,6 @@ def test_the_schedule_is_for_programme_coordination_and_says_what_it_re_planned(
     irene = as_user(personas.irene, "en")
     page = text(irene.get(schedule_url))
     assert 'value="1, 3, 6, 12, 18"' in page and "rss v1" in page
-    version = f.follow_up(case, 1).case.cycle.programme  # noqa: F841 (the programme's case)
-    from retorno.monitoring import rules
-
     instrument_id = str(rules.default_instrument_version().public_id)
     form = {
         "version": 0,
@@ -449,9 +446,8 @@ def test_the_schedule_is_for_programme_coordination_and_says_what_it_re_planned(
 
 
 def test_the_survey_version_page_lists_questions_options_and_scores(as_user, personas):
-    from retorno.monitoring import rules
-
     version = rules.default_instrument_version()
     page = text(as_user(personas.lucia).get(url("instrument", version.public_id)))
-    assert "Económica" in page and "por debajo de 0,50" not in page
+    assert "Económica" in page and "en riesgo por debajo de 0,50" in page
+    assert "Ningún ingreso · 0,00" in page
     assert page.count("<ol>") == 3
