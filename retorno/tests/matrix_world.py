@@ -82,6 +82,14 @@ PERSONAS = {
     "api_policy": ("carla", "lucia", "irene"),
     # Envelopes and budgets: the M&E officer reads them, programme coordination sets them.
     "api_budget": ("lucia", "eva", "irene"),
+    # A desk's monitoring page: a partner and a caseworker have none; Lima's coordinator is sent
+    # to Lima's.
+    "monitoring_desk": ("carla", "lucia", "mateo"),
+    # Lima's monitoring page: Madrid's coordinator does not see it, a caseworker reads no desk
+    # page, Lima's coordinator does.
+    "monitoring_desk_of": ("sofia", "lucia", "mateo"),
+    # A programme's monitoring schedule: programme coordination sets it.
+    "monitoring_schedule": ("lucia", "mateo", "irene"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -192,6 +200,7 @@ def build() -> dict:
     )
     programme = Programme.objects.order_by("id").first()
     grants_api = _grants_api_world(people, case)
+    monitoring_pages = _monitoring_pages_world(people, case)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -238,6 +247,7 @@ def build() -> dict:
         "directory/locations": organization.locations.order_by("id").first().public_id,
         "directory/services": service.public_id,
         **grants_api,
+        **monitoring_pages,
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -252,4 +262,23 @@ def _grants_api_world(people, case) -> dict:
         "grants": api_grant.public_id,
         "api_instalment": api_grant.instalments.get().public_id,
         "cycles": case.cycle.public_id,
+    }
+
+
+def _monitoring_pages_world(people, case) -> dict:
+    """For the monitoring pages: three failed attempts at the Lima case's first follow-up (the
+    case is proposed for closing as lost contact) and its baseline survey started."""
+    from retorno.monitoring import actions as monitoring_actions
+    from retorno.monitoring.models import FollowUp
+    from retorno.monitoring.rules import default_instrument_version
+
+    lucia = acting(people.lucia)
+    first = FollowUp.objects.get(case=case, month=1)
+    for _ in range(3):
+        monitoring_actions.record_attempt(first, actor=lucia, method="phone", reason="no_answer")
+    survey = monitoring_actions.start_survey(case, actor=lucia)
+    return {
+        "follow_up_id": first.public_id,
+        "survey_id": survey.public_id,
+        "version_id": default_instrument_version().public_id,
     }

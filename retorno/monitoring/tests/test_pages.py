@@ -16,6 +16,7 @@ from retorno.monitoring import actions, rules
 from retorno.monitoring.models import CaseMonitoring, ContactAttempt, FollowUp, Survey
 from retorno.monitoring.tests import factories as f
 from retorno.plans.tests.factories import approved_plan
+from retorno.testing.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,19 @@ def test_failed_attempts_lead_to_the_proposal_the_coordinator_decides(as_user, p
         )
         assert response.status_code == 302
     assert ContactAttempt.objects.filter(case=case).count() == 3
+    assert_audited(
+        "follow_up.attempt_failed",
+        actor=personas.lucia,
+        target=ContactAttempt.objects.filter(case=case).last(),
+        detail={"method": "phone", "reason": "no_answer", "in_a_row": 3},
+        person=case.person,
+    )
+    assert_audited(
+        "monitoring.lost_contact_proposed",
+        actor=personas.lucia,
+        detail={"in_a_row": 3, "limit": 3},
+        person=case.person,
+    )
     page = text(lucia.get(url("case", case.public_id)))
     assert "Proposed for closing as lost contact" in page
     assert page.count("Phone call · No answer") == 3
@@ -122,6 +136,12 @@ def test_failed_attempts_lead_to_the_proposal_the_coordinator_decides(as_user, p
     assert response.status_code == 302
     monitoring = CaseMonitoring.objects.get(case=case)
     assert monitoring.failed_in_row == 0 and monitoring.lost_contact == ""
+    assert_audited(
+        "monitoring.lost_contact_decided",
+        actor=personas.mateo,
+        detail={"closed": False, "in_a_row": 3},
+        person=case.person,
+    )
 
 
 def test_an_attempt_form_with_errors_keeps_what_was_typed(as_user, personas):
@@ -168,6 +188,13 @@ def test_recording_a_follow_up_updates_the_plan_and_keeps_typed_values_on_error(
     action.refresh_from_db()
     assert fu.status == "done" and fu.method == "home_visit" and fu.reached_by == personas.lucia
     assert action.status == "in_progress"
+    assert_audited(
+        "follow_up.recorded",
+        actor=personas.lucia,
+        target=fu,
+        detail={"month": 1, "method": "home_visit", "actions_changed": 1},
+        person=case.person,
+    )
     page = text(lucia.get(response["Location"]))
     assert "The follow-up is recorded." in page
     assert "Home visit · by Lucía" in page
@@ -212,6 +239,13 @@ def test_a_follow_up_with_the_survey_offers_it_then_the_survey_saves_part_way(as
     response = lucia.post(url("survey_start", case.public_id), {"follow_up": fu.public_id})
     survey = Survey.objects.get(case=case, follow_up=fu)
     assert response["Location"] == url("survey", case.public_id, survey.public_id)
+    assert_audited(
+        "survey.started",
+        actor=personas.lucia,
+        target=survey,
+        detail={"kind": "follow_up", "version": "rss v1"},
+        person=case.person,
+    )
     page = text(lucia.get(response["Location"]))
     assert "<legend" in page and "Economic" in page and "Does not want to answer" in page
     # Saved part-way, with two answers (one declined): both kept, nothing submitted.
@@ -229,6 +263,13 @@ def test_a_follow_up_with_the_survey_offers_it_then_the_survey_saves_part_way(as
     assert response.status_code == 302
     survey.refresh_from_db()
     assert survey.status == "draft"
+    assert_audited(
+        "survey.saved",
+        actor=personas.lucia,
+        target=survey,
+        detail={"answered": 2, "changed": 2},
+        person=case.person,
+    )
     assert survey.answers == {
         "eco_income": "declined",
         second["code"]: second["options"][0]["code"],
@@ -276,6 +317,23 @@ def test_a_submitted_survey_shows_its_scores_in_the_chart_and_the_table(as_user,
         response["Location"], {"version": follow_up_survey.version, "submit": "1", **worst}
     )
     assert response.status_code == 302
+    follow_up_survey.refresh_from_db()
+    assert_audited(
+        "survey.submitted",
+        actor=personas.lucia,
+        target=follow_up_survey,
+        detail={
+            "at_risk": True,
+            "scores": {
+                "economic": "0.000",
+                "social": "0.000",
+                "psychosocial": "0.000",
+                "composite": "0.000",
+            },
+        },
+        person=case.person,
+    )
+    assert_audited("monitoring.at_risk", actor=personas.lucia, person=case.person)
     page = text(lucia.get(url("case", case.public_id)))
     assert "<figure" in page and "<figcaption" in page and 'aria-hidden="true"' in page
     assert page.count("<polyline") == 4
@@ -440,6 +498,11 @@ def test_the_schedule_is_for_programme_coordination_and_says_what_it_re_planned(
     assert response.status_code == 302
     page = text(irene.get(response["Location"]))
     assert "1 follow-ups planned, 2 cancelled" in page
+    assert_audited(
+        "monitoring.schedule_set",
+        actor=personas.irene,
+        detail={"planned": 1, "cancelled": 2},
+    )
     assert list(
         FollowUp.objects.filter(case=case, status="planned").values_list("month", flat=True)
     ) == [1, 3, 6, 24]
@@ -451,3 +514,37 @@ def test_the_survey_version_page_lists_questions_options_and_scores(as_user, per
     assert "Económica" in page and "en riesgo por debajo de 0,50" in page
     assert "Ningún ingreso · 0,00" in page
     assert page.count("<ol>") == 3
+
+
+def test_a_newly_loaded_survey_version_is_offered_by_the_schedule_and_readable(as_user, personas):
+    case = f.lima_case(personas)
+    definition = f.default_definition()
+    definition["version"] = 2
+    definition["questions"][0]["text"]["es"] = "¿De qué vive su hogar este mes?"
+    version, created = actions.load_instrument_version(definition, actor=acting(personas.irene))
+    assert created
+    assert_audited("instrument.loaded", actor=personas.irene, target=version, detail={"version": 2})
+    irene = as_user(personas.irene)
+    page = text(irene.get(url("schedule", case.cycle.programme.public_id)))
+    # Without a schedule of its own, the programme follows the newest version.
+    assert f'<option value="{version.public_id}" selected>rss v2</option>' in page
+    page = text(irene.get(url("instrument", version.public_id)))
+    assert "rss v2" in page and "¿De qué vive su hogar este mes?" in page
+
+
+def test_anonymising_the_person_blanks_the_notes_the_tab_showed(as_user, personas):
+    from retorno.monitoring.personal_data import anonymise_person
+
+    case = f.lima_case(personas)
+    f.reached(f.follow_up(case, 1), personas.lucia, note="Vive con su hermana en Comas")
+    lucia = as_user(personas.lucia)
+    assert "Vive con su hermana en Comas" in text(lucia.get(url("case", case.public_id)))
+    assert anonymise_person(case.person, actor=acting(personas.mateo)) == 1
+    assert_audited(
+        "monitoring.anonymised",
+        actor=personas.mateo,
+        target=case.person,
+        detail={"follow_ups": 1, "attempts": 0},
+        person=case.person,
+    )
+    assert "Vive con su hermana en Comas" not in text(lucia.get(url("case", case.public_id)))
