@@ -164,6 +164,8 @@ def case_monitoring(request, case_id):
     offer = next((fu for fu in offers if str(fu.public_id) == wanted), None)
     surveys = queries.scores_over_time(case)
     chart = queries.chart(surveys)
+    for line in chart.get("grid", []):
+        line["label"] = figure(line["label"], 1)
     baseline = access.of_case(case, Survey).filter(kind=Survey.Kind.BASELINE).first()
     context.update(
         {
