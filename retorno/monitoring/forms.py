@@ -1,9 +1,11 @@
 """The monitoring pages' forms: they parse what was typed, never save (monitoring.actions do).
 A form sent back with an error shows what was typed."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from retorno.lib import widgets
@@ -87,13 +89,30 @@ class AttemptForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2, **STAFF})
     )
-    attempted_at = forms.DateTimeField(
-        label=_("When"),
+    attempted_on = forms.DateField(
+        label=_("Date of the attempt"),
         required=False,
         help_text=_("Leave empty for now."),
-        widget=widgets.DateTimeInput,
-        error_messages={"invalid": _("Enter a real date and time.")},
+        widget=widgets.DateInput,
+        error_messages={"invalid": _("Enter a real date.")},
     )
+    attempted_time = forms.TimeField(
+        label=_("Time of the attempt"),
+        required=False,
+        widget=widgets.TimeInput,
+        error_messages={"invalid": _("Enter a real time.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        day, time = data.get("attempted_on"), data.get("attempted_time")
+        data["attempted_at"] = None
+        if day is not None:
+            moment = datetime.datetime.combine(day, time or datetime.time(12, 0))
+            data["attempted_at"] = timezone.make_aware(moment)
+        elif time is not None and "attempted_on" not in self.errors:
+            self.add_error("attempted_on", _("Enter the date of the attempt."))
+        return data
 
 
 class DecideLostContactForm(forms.Form):

@@ -285,7 +285,10 @@ def attempt(request, case_id, follow_up_id):
                 attempted_at=attempted_at,
             )
         except ActionError as error:
-            form_error(form, error)
+            if error.field == "attempted_at":
+                form.add_error("attempted_on", error.message)
+            else:
+                form_error(form, error)
         else:
             messages.success(request, _("The failed attempt is recorded."))
             return _to_tab(case)

@@ -4,6 +4,7 @@ survey saved part-way and refused with the missing questions named; the scores a
 a table; the desk page's figures; lists whose queries do not grow with their rows."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -548,3 +549,25 @@ def test_anonymising_the_person_blanks_the_notes_the_tab_showed(as_user, persona
         person=case.person,
     )
     assert "Vive con su hermana en Comas" not in text(lucia.get(url("case", case.public_id)))
+
+
+def test_an_attempt_dated_earlier_is_kept_at_its_time_and_one_in_the_future_refused(
+    as_user, personas
+):
+    case = f.lima_case(personas)
+    fu = f.follow_up(case, 1)
+    lucia = as_user(personas.lucia, "en")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    form = {"method": "message", "reason": "declined", "attempted_on": tomorrow.isoformat()}
+    response = lucia.post(url("attempt", case.public_id, fu.public_id), form)
+    assert response.status_code == 422
+    assert "An attempt cannot be in the future." in text(response)
+    assert f'value="{tomorrow.isoformat()}"' in text(response)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    form.update(attempted_on=yesterday.isoformat(), attempted_time="00:05")
+    response = lucia.post(url("attempt", case.public_id, fu.public_id), form)
+    assert response.status_code == 302
+    attempt = ContactAttempt.objects.get(case=case)
+    # Typed in the time of the desk, Lima.
+    moment = attempt.attempted_at.astimezone(zoneinfo.ZoneInfo(personas.org("LIM").time_zone))
+    assert (moment.hour, moment.minute) == (0, 5)
