@@ -91,7 +91,6 @@ def test_a_failed_attempt_then_a_home_visit_with_the_survey_puts_the_case_at_ris
     assert page.locator("fieldset legend.h4").first.inner_text() == "Económica"
     no_english("the survey")
     assert not axe_violations(page)
-    page.screenshot(path="var/monitoring-survey-360.png", full_page=True)
     # The economic answers are the worst, the others the best.
     for q in definition["questions"]:
         option = q["options"][-1] if q["dimension"] == "economic" else q["options"][0]
@@ -132,10 +131,5 @@ def test_a_failed_attempt_then_a_home_visit_with_the_survey_puts_the_case_at_ris
     assert at_risk in page.inner_text("#at-risk")
     no_english("the desk's monitoring page")
     assert not axe_violations(page)
-    page.screenshot(path="var/monitoring-desk-360.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path="var/monitoring-desk-1280.png", full_page=True)
-    page.goto(f"{base}/monitoring/case/{case.public_id}/")
-    page.screenshot(path="var/monitoring-case-1280.png", full_page=True)
     assert leftovers == []
     assert errors == []
