@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from retorno.accounts.models import Membership
 from retorno.accounts.roles import Capability, Role
@@ -56,7 +57,11 @@ def _check_version(obj, expected, what: str) -> None:
 
 
 def follow_up_title(month: int) -> str:
-    return _("Follow-up %(months)s months after arrival") % {"months": month}
+    return ngettext(
+        "Follow-up %(months)s month after arrival",
+        "Follow-up %(months)s months after arrival",
+        month,
+    ) % {"months": month}
 
 
 def caseworker_of(case: Case, actor):

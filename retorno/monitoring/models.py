@@ -207,8 +207,8 @@ class FollowUp(models.Model):
     the person was reached, by whom, and how the plan is going."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        DONE = "done", _("Done")
+        PLANNED = "planned", pgettext_lazy("follow-up", "Planned")
+        DONE = "done", pgettext_lazy("follow-up", "Done")
         CANCELLED = "cancelled", pgettext_lazy("follow-up", "Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -3,8 +3,9 @@ follow-ups when it enters reception (phase_changed), and what it holds about a p
 
 from django.utils.translation import gettext_lazy as _
 
-from retorno.lib.plugins import AppPlugin, TimelineKinds
-from retorno.monitoring import actions, personal_data
+from retorno.accounts.roles import Capability
+from retorno.lib.plugins import AppPlugin, CaseTab, MyWorkItem, NavSection, TimelineKinds
+from retorno.monitoring import actions, personal_data, queries
 from retorno.monitoring.timeline import DESCRIBERS
 
 VERBS = {
@@ -23,6 +24,19 @@ VERBS = {
 }
 
 PLUGIN = AppPlugin(
+    urls="retorno.monitoring.urls",
+    url_prefix="monitoring/",
+    navigation=(
+        # Desk coordinators and programme coordination (the page says which desks).
+        NavSection(_("Monitoring"), "monitoring:desk", Capability.MANAGE_CASES, position=160),
+    ),
+    tabs=(CaseTab("monitoring", _("Monitoring"), "monitoring:case", position=58),),
+    my_work=(
+        MyWorkItem("at_risk", 25, "monitoring/my_work_at_risk.html", queries.my_at_risk),
+        MyWorkItem(
+            "lost_contact", 27, "monitoring/my_work_lost_contact.html", queries.my_lost_contact
+        ),
+    ),
     audit_verbs=VERBS,
     timeline_kinds=(TimelineKinds("follow_up", DESCRIBERS),),
     phase_changed=(actions.on_phase_changed,),

@@ -91,6 +91,14 @@ PERSONAS = {
     # A desk's monitoring figures: Bogotá's coordinator does not read Lima's, a caseworker reads
     # no desk's, Lima's coordinator reads Lima's.
     "api_desk_monitoring": ("andres", "lucia", "mateo"),
+    # A desk's monitoring page: a partner and a caseworker have none; Lima's coordinator is sent
+    # to Lima's.
+    "monitoring_desk": ("carla", "lucia", "mateo"),
+    # Lima's monitoring page: Madrid's coordinator does not see it, a caseworker reads no desk
+    # page, Lima's coordinator does.
+    "monitoring_desk_of": ("sofia", "lucia", "mateo"),
+    # A programme's monitoring schedule: programme coordination sets it.
+    "monitoring_schedule": ("lucia", "mateo", "irene"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -202,6 +210,7 @@ def build() -> dict:
     programme = Programme.objects.order_by("id").first()
     grants_api = _grants_api_world(people, case)
     monitoring_api = _monitoring_api_world(people, case)
+    monitoring_pages = _monitoring_pages_world(people, case)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -249,6 +258,7 @@ def build() -> dict:
         "directory/services": service.public_id,
         **grants_api,
         **monitoring_api,
+        **monitoring_pages,
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -280,4 +290,19 @@ def _monitoring_api_world(people, case) -> dict:
         "monitoring/instruments": monitoring_rules.default_instrument_version().public_id,
         "monitoring/schedules": case.cycle.programme.public_id,
         "monitoring/desks": people.organisations["LIM"].public_id,
+    }
+
+
+def _monitoring_pages_world(people, case) -> dict:
+    """For the monitoring pages: three failed attempts at the Lima case's first follow-up (the
+    case is proposed for closing as lost contact) and its baseline survey started."""
+    lucia = acting(people.lucia)
+    first = FollowUp.objects.get(case=case, month=1)
+    for _ in range(3):
+        monitoring_actions.record_attempt(first, actor=lucia, method="phone", reason="no_answer")
+    survey = monitoring_actions.start_survey(case, actor=lucia)
+    return {
+        "follow_up_id": first.public_id,
+        "survey_id": survey.public_id,
+        "version_id": monitoring_rules.default_instrument_version().public_id,
     }

@@ -2,7 +2,8 @@
 match: Milan registers María and her two children, counsels her, records her consent, drafts the
 plan (approved by a second person, agreed by María) and hands the case over; Lima accepts it and
 assigns Lucía, who assesses the needs and refers María to the training centre; Carla answers for
-the centre. Darío at Madrid and Carla cannot open what is not theirs.
+the centre; a month later Lucía records her home visit. Darío at Madrid and Carla cannot open
+what is not theirs.
 
 Every page is checked as it comes (retorno/testing/leftovers.py): no console error, no English in
 a non-English run, no date field the browser shows empty; forms that come back with an error
@@ -171,7 +172,10 @@ def test_the_journey_from_milan_to_lima_in_each_language(
         user = personas[account.username.split(".")[0]]
         set_preferred_language(user, actor=user, language=account.language)
     service = training_service(personas)
-    other = register(personas.lucia, given_names="Rosa", first_surname="Flores")
+    # Lucía registers Rosa at Lima, in Spanish: the follow-ups planned at once are her tasks,
+    # titled in the language she works in.
+    with translation.override("es"):
+        other = register(personas.lucia, given_names="Rosa", first_surname="Flores")
     # Programme coordination's grant policy for every cycle, and Lima's envelope.
     for cycle in Cycle.objects.all():
         grants.policy(cycle, personas)
@@ -463,6 +467,15 @@ def journey(walk, personas, service, other):
         walk.go(case_url + tab, f"case page {tab or 'summary'}")
     walk.go("/cases/", "case list at Lima")
     walk.go("/tasks/", "task list at Lima")
+
+    # A month after her arrival Lucía visits María at home and records the follow-up.
+    walk.go(f"/monitoring/case/{case.public_id}/", "monitoring")
+    walk.click("#follow-up-1 a[href$='/record/']", "follow-up")
+    page.check("input[name=method][value=home_visit]")
+    walk.watch.typed({"#id_note": "Empezó el curso; los niños van a la escuela."})
+    walk.axe("follow-up")
+    walk.saved("follow-up recorded", expect=t("The follow-up is recorded."))
+    assert "Empezó el curso" in page.inner_text("#follow-up-1")
     walk.sign_out()
 
     # Ana keeps a read-only summary of the case she handed over.

@@ -67,6 +67,18 @@ HTML = {
     "cases:consent": E("L 404 404 200", who="case"),
     "cases:consent_record": E("L 404 403 200", "L 404 403 200", who="case"),
     "cases:consent_withdraw": E("L 404 403 200", "L 404 403 200", who="case"),
+    # Monitoring (_monitoring_pages_world): the Lima case, proposed for closing as lost contact
+    # after three failed attempts at its first follow-up, with its baseline survey started.
+    "monitoring:attempt": E("L 404 404 200", "L 404 404 422", who="case"),
+    "monitoring:case": E("L 404 404 200", who="case"),
+    "monitoring:decide": E("L 404 403 200", "L 404 403 422", who="case_coordinator"),
+    "monitoring:desk": E("L 403 403 302", who="monitoring_desk"),
+    "monitoring:desk_of": E("L 404 403 200", who="monitoring_desk_of"),
+    "monitoring:instrument": E("L 200 200 200", who="public"),
+    "monitoring:record": E("L 404 404 200", "L 404 404 422", who="case"),
+    "monitoring:schedule": E("L 403 403 200", "L 403 403 422", who="monitoring_schedule"),
+    "monitoring:survey": E("L 404 404 200", "L 404 404 302", who="case"),
+    "monitoring:survey_start": E("L 405 405 405", "L 404 404 302", who="case"),
     "programmes:cycle": E("L 403 403 200", "L 403 403 200", who="admin"),
     "programmes:cycle_create": E("L 403 403 200", "L 403 403 200", who="admin"),
     "cases:document_download": E("L 404 404 200", who="case"),

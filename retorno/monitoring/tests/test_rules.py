@@ -45,7 +45,7 @@ def test_a_case_accepted_at_lima_gets_its_follow_ups_as_tasks_of_its_caseworker(
     assert next(
         (fu.task.title, fu.task.assignee.username, fu.task.due_on) for fu in follow_ups
     ) == (
-        "Follow-up 1 months after arrival",
+        "Follow-up 1 month after arrival",
         "lucia.lima",
         rules.add_months(arrived, 1),
     )
