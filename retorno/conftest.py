@@ -33,6 +33,19 @@ def _test_settings(settings):
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _shipped_data(request):
+    """What the migrations load (the default survey instrument), back after a transactional
+    test's flush emptied the database: the tests with live_server run after such a flush."""
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from retorno.monitoring.actions import load_instrument_version
+    from retorno.monitoring.tests.factories import default_definition
+
+    load_instrument_version(default_definition())
+
+
 class Personas(dict):
     """The demo's accounts and organisations by name: personas.ana, personas.org("LIM")."""
 

@@ -295,14 +295,13 @@ def _monitoring_api_world(people, case) -> dict:
 
 def _monitoring_pages_world(people, case) -> dict:
     """For the monitoring pages: three failed attempts at the Lima case's first follow-up (the
-    case is proposed for closing as lost contact) and its baseline survey started."""
+    case is proposed for closing as lost contact); its survey is the API world's, started at the
+    six-month follow-up, so that the API can still start the baseline."""
     lucia = acting(people.lucia)
     first = FollowUp.objects.get(case=case, month=1)
     for _ in range(3):
         monitoring_actions.record_attempt(first, actor=lucia, method="phone", reason="no_answer")
-    survey = monitoring_actions.start_survey(case, actor=lucia)
     return {
         "follow_up_id": first.public_id,
-        "survey_id": survey.public_id,
         "version_id": monitoring_rules.default_instrument_version().public_id,
     }
