@@ -48,7 +48,7 @@ GRANTS_PATH = "/grants/"
 BUDGET_PATH = "/grants/budget/{desk}/"
 # The desk monitoring page, as the same coordinator (monitoring.rules.may_read_desk_monitoring):
 # reversed at run time, left out with a note when this version has no such page.
-MONITORING_URL_NAME = "monitoring:desk"
+MONITORING_URL_NAME = "monitoring:desk_of"
 
 # The list API: the first of these that the URLconf knows is measured. /api/v1/cases/ is the real
 # one; organisations stand in while it does not exist.
@@ -459,16 +459,10 @@ def prepare(out) -> dict:
 
 
 def monitoring_desk_path(desk) -> str | None:
-    """The desk's monitoring page, whatever its URL's parameter is called; None when the URL
-    name does not exist in this version of the code."""
-    from django.urls import NoReverseMatch, reverse
+    """The desk's monitoring page (monitoring:desk answers with a redirect to it)."""
+    from django.urls import reverse
 
-    for args in ([desk.public_id], []):
-        try:
-            return reverse(MONITORING_URL_NAME, args=args)
-        except NoReverseMatch:
-            continue
-    return None
+    return reverse(MONITORING_URL_NAME, args=[desk.public_id])
 
 
 def _count(table: str) -> int:

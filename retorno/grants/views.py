@@ -105,9 +105,9 @@ def grant_list(request):
     if not data and waiting.exists():
         # What needs the user first: the grants waiting for their decision.
         data = {"waiting": "on"}
-    cycles = Cycle.objects.filter(
-        pk__in=grants.order_by().values("cycle").distinct()
-    ).select_related("programme")
+    # Every cycle, newest first (a handful): reading which cycles the desk's grants are in would
+    # read every grant of the desk.
+    cycles = Cycle.objects.select_related("programme").order_by("-starts_on", "pk")
     form = GrantFilterForm(data or None, cycles=cycles, desks=desks)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     if filters.get("waiting"):
@@ -124,8 +124,15 @@ def grant_list(request):
         "-created_at", "-pk"
     )
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Labels translated once for the page, not once a row.
+    type_labels = {code: str(label) for code, label in GrantType.choices}
+    status_labels = {code: str(label) for code, label in Grant.Status.choices}
+    for grant in page.object_list:
+        grant.type_label = type_labels.get(grant.grant_type, grant.grant_type)
+        grant.status_label = status_labels.get(grant.status, grant.status)
     context = {
         "page": page,
+        "grant_url_prefix": reverse("grants:list"),
         "filter_form": form,
         # Desk staff list the grants of the cases they work on (grants_visible_to); programme
         # coordination never sees who the person is (grants.access.sees_person).
