@@ -1594,7 +1594,13 @@ class MonitoringFiller:
             worker = workers.get(case_id) or self.coordinators.get(desk_id, self.fallback)
             closed_on = timezone.localdate(changed_at) if phase == Phase.CLOSED else None
             lost = closed_reason == ClosedReason.LOST_CONTACT
-            monitoring = CaseMonitoring(case_id=case_id, arrived_on=arrived_on, updated_at=self.now)
+            monitoring = CaseMonitoring(
+                case_id=case_id,
+                desk_id=desk_id,
+                closed=phase == Phase.CLOSED,
+                arrived_on=arrived_on,
+                updated_at=self.now,
+            )
             levels = [rng.gauss(LEVEL_MEAN, LEVEL_SD) for _ in range(3)]
             trends = [rng.gauss(TREND_MEAN, TREND_SD) for _ in range(3)]
             case_surveys = []
@@ -1610,6 +1616,7 @@ class MonitoringFiller:
                 due_on = monitoring_rules.add_months(arrived_on, month)
                 follow_up = FollowUp(
                     case_id=case_id,
+                    desk_id=desk_id,
                     month=month,
                     due_on=due_on,
                     takes_survey=month in self.survey_months,
@@ -1622,8 +1629,14 @@ class MonitoringFiller:
                     and closed_on is not None
                     and due_on > closed_on - (datetime.timedelta(days=60))
                 ):
-                    follow_up.status = FollowUp.Status.CANCELLED
-                    self.count("follow-ups cancelled")
+                    # After the closing: cancelled; before it, for a case closed as lost
+                    # contact: missed (a person not reached).
+                    if ended:
+                        follow_up.status = FollowUp.Status.CANCELLED
+                        self.count("follow-ups cancelled")
+                    else:
+                        follow_up.status = FollowUp.Status.MISSED
+                        self.count("follow-ups missed")
                     continue  # fmt: skip
                 tried = due_on < self.today and rng.random() < 0.15
                 failed = rng.randint(1, 3) if tried else 0
@@ -1660,9 +1673,10 @@ class MonitoringFiller:
                             self.survey(case_id, follow_up, follow_up.done_on, moved, worker)
                         )
                 elif phase == Phase.CLOSED:
-                    # Not done when the case closed: cancelled with it.
-                    follow_up.status = FollowUp.Status.CANCELLED
-                    self.count("follow-ups cancelled")
+                    # Not done when the case closed: missed when it closed as lost contact,
+                    # cancelled with it otherwise.
+                    follow_up.status = FollowUp.Status.MISSED if lost else FollowUp.Status.CANCELLED
+                    self.count("follow-ups missed" if lost else "follow-ups cancelled")
                 else:
                     follow_up.status = FollowUp.Status.PLANNED
                     failed_in_row += failed
@@ -1716,6 +1730,8 @@ class MonitoringFiller:
             return
         latest = case_surveys[-1]
         monitoring.latest_survey_id = latest.pk
+        for figure in (*monitoring_instrument.DIMENSIONS, "composite"):
+            setattr(monitoring, figure, getattr(latest, figure))
         previous = case_surveys[-2] if len(case_surveys) > 1 else None
         reasons = monitoring_rules.risk_reasons(
             {f: getattr(latest, f) for f in (*monitoring_instrument.DIMENSIONS, "composite")},

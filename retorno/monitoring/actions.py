@@ -118,12 +118,13 @@ def plan_follow_ups(case: Case, *, actor, arrived_on: datetime.date | None = Non
         return []
     arrived_on = arrived_on or timezone.localdate(case.phase_changed_at)
     schedule = rules.schedule_of(case.cycle.programme)
-    CaseMonitoring.objects.create(case=case, arrived_on=arrived_on)
+    CaseMonitoring.objects.create(case=case, desk_id=case.owning_desk_id, arrived_on=arrived_on)
     assignee = caseworker_of(case, actor)
     planned = []
     for month in sorted(schedule.months):
         follow_up = FollowUp.objects.create(
             case=case,
+            desk_id=case.owning_desk_id,
             month=month,
             due_on=rules.add_months(arrived_on, month),
             takes_survey=month in schedule.survey_months,
@@ -184,7 +185,7 @@ def _replan(case: Case, schedule: Schedule, *, actor, since: datetime.date | Non
         if follow_up is not None and follow_up.status != FollowUp.Status.CANCELLED:
             continue
         if follow_up is None:
-            follow_up = FollowUp(case=case, month=month)
+            follow_up = FollowUp(case=case, desk_id=monitoring.desk_id, month=month)
         follow_up.status = FollowUp.Status.PLANNED
         follow_up.due_on = due_on
         follow_up.takes_survey = month in schedule.survey_months
@@ -203,12 +204,17 @@ def on_phase_changed(case: Case, *, actor, previous) -> None:
     if case.phase == Phase.RECEPTION and previous in (None, Phase.HANDED_OVER):
         plan_follow_ups(case, actor=actor)
     elif case.phase == Phase.CLOSED:
+        # The follow-ups not done end with the case: missed when it closed as lost contact (a
+        # person not reached, as the desk's figures count them), cancelled otherwise.
         planned = FollowUp.objects.filter(case=case, status=FollowUp.Status.PLANNED)
         for follow_up in planned.select_related("task"):
             _cancel_task(follow_up.task, actor)
+        if case.closed_reason == ClosedReason.LOST_CONTACT:
+            planned.filter(due_on__lte=timezone.localdate()).update(status=FollowUp.Status.MISSED)
         planned.update(status=FollowUp.Status.CANCELLED)
-        CaseMonitoring.objects.filter(case=case).update(lost_contact="")
+        CaseMonitoring.objects.filter(case=case).update(lost_contact="", closed=True)
     elif previous == Phase.CLOSED and hasattr(case, "monitoring"):
+        CaseMonitoring.objects.filter(case=case).update(closed=False)
         counts = _replan(
             case, rules.schedule_of(case.cycle.programme), actor=actor, since=timezone.localdate()
         )
@@ -555,7 +561,7 @@ def start_survey(case: Case, *, actor, follow_up: FollowUp | None = None) -> Sur
             raise ActionError(_("That follow-up is not part of this case."))
         if Survey.objects.filter(follow_up=follow_up).exists():
             raise ActionError(_("This follow-up's survey is already started."), code="already_done")
-        if follow_up.status == FollowUp.Status.CANCELLED:
+        if follow_up.status in (FollowUp.Status.CANCELLED, FollowUp.Status.MISSED):
             raise ActionError(_("This follow-up was cancelled."))
     version = rules.schedule_of(case.cycle.programme).instrument
     if version is None:
@@ -653,7 +659,9 @@ def submit_survey(survey: Survey, *, actor, answers: dict, expected_version=None
     if monitoring is None:
         # A case monitored before this app (or opened before reception): the survey starts it.
         monitoring = CaseMonitoring.objects.create(
-            case=case, arrived_on=timezone.localdate(case.phase_changed_at)
+            case=case,
+            desk_id=case.owning_desk_id,
+            arrived_on=timezone.localdate(case.phase_changed_at),
         )
     previous = monitoring.latest_survey
     reasons = rules.risk_reasons(
@@ -664,6 +672,8 @@ def submit_survey(survey: Survey, *, actor, answers: dict, expected_version=None
     )
     newly_at_risk = bool(reasons) and not monitoring.at_risk
     monitoring.latest_survey = survey
+    for code, value in scores.as_dict().items():
+        setattr(monitoring, code, value)
     monitoring.at_risk = bool(reasons)
     monitoring.risk_reasons = reasons
     if newly_at_risk:

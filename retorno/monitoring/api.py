@@ -964,6 +964,6 @@ class DeskMonitoring(CaseAPIView):
     )
     def get(self, request, id):
         desk = access.get_monitoring_desk_for_user(request.user, id)
-        cases = access.desk_cases_counted_for(request.user, desk)
-        figures = queries.desk_monitoring(cases, timezone.localdate())
+        counted = access.counted_for(request.user, desk)
+        figures = queries.desk_monitoring(counted, timezone.localdate())
         return Response(DeskMonitoringOutput({"desk": desk, **figures}).data)

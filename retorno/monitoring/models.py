@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from retorno.accounts.models import Organisation
 from retorno.cases.models import Case, Task
 from retorno.programmes.models import Programme
 
@@ -158,6 +159,11 @@ class CaseMonitoring(models.Model):
     case = models.OneToOneField(
         Case, on_delete=models.CASCADE, related_name="monitoring", verbose_name=_("case")
     )
+    # The desk that follows the case (its owning desk since reception: a case received by a
+    # national desk is not handed over again) and whether the case is closed, kept here by the
+    # actions so that a desk's monitoring is read from this table's indexes alone.
+    desk = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    closed = models.BooleanField(default=False)
     arrived_on = models.DateField(_("arrived on"))
     failed_in_row = models.PositiveSmallIntegerField(_("failed attempts in a row"), default=0)
     lost_contact = models.CharField(
@@ -171,6 +177,11 @@ class CaseMonitoring(models.Model):
     latest_survey = models.ForeignKey(
         "Survey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The latest survey's scores, copied when it is submitted (the desk's distribution).
+    economic = score_field(_("economic"))
+    social = score_field(_("social"))
+    psychosocial = score_field(_("psychosocial"))
+    composite = score_field(_("composite"))
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,13 +189,16 @@ class CaseMonitoring(models.Model):
         verbose_name = _("monitoring of a case")
         verbose_name_plural = _("monitoring of cases")
         indexes = [
+            models.Index(fields=["desk", "closed"], name="monitoring_desk_open"),
             models.Index(
-                fields=["at_risk", "case"], name="monitoring_at_risk", condition=Q(at_risk=True)
+                fields=["desk", "at_risk_since"],
+                name="monitoring_desk_at_risk",
+                condition=Q(at_risk=True, closed=False),
             ),
             models.Index(
-                fields=["lost_contact", "case"],
-                name="monitoring_lost_contact",
-                condition=Q(lost_contact="proposed"),
+                fields=["desk", "lost_contact_proposed_at"],
+                name="monitoring_desk_lost_contact",
+                condition=Q(lost_contact="proposed", closed=False),
             ),
         ]
 
@@ -209,12 +223,16 @@ class FollowUp(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", pgettext_lazy("follow-up", "Planned")
         DONE = "done", pgettext_lazy("follow-up", "Done")
+        # Not done when the case closed as lost contact: a person not reached.
+        MISSED = "missed", _("Not reached: contact lost")
         CANCELLED = "cancelled", pgettext_lazy("follow-up", "Cancelled")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("case")
     )
+    # The desk that follows the case (CaseMonitoring.desk), for the desk's counts.
+    desk = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     month = models.PositiveSmallIntegerField(_("months after arrival"))
     due_on = models.DateField(_("due on"))
     takes_survey = models.BooleanField(_("with the survey"), default=False)
@@ -252,7 +270,8 @@ class FollowUp(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "due_on"], name="follow_up_status_due"),
+            models.Index(fields=["desk", "status", "due_on"], name="follow_up_desk_status_due"),
+            models.Index(fields=["desk", "month", "due_on"], name="follow_up_desk_month"),
         ]
 
     def __str__(self) -> str:

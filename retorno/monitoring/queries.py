@@ -8,9 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from retorno.accounts.roles import Capability
-from retorno.cases.access import cases_visible_to
-from retorno.cases.models import ClosedReason
-from retorno.monitoring import rules
+from retorno.cases.access import case_ids_assigned_to
+from retorno.monitoring import access, rules
 from retorno.monitoring.models import CaseMonitoring, FollowUp, Survey
 
 MY_WORK_ROWS = 20
@@ -22,28 +21,27 @@ BANDS = tuple(Decimal(n) / 10 for n in range(0, 11, 2))
 
 
 def my_at_risk(user, today):
-    """The cases at risk that the user is assigned to; for a coordinator, those of the desk."""
+    """The open cases at risk that the user is assigned to; for a coordinator, those of the
+    desk."""
     if not user.can(Capability.WORK_CASES) or rules.is_programme_coordination(user):
         return None
-    cases = cases_visible_to(user)
+    rows = access.monitoring_visible_to(user).filter(at_risk=True, closed=False)
     if not user.can(Capability.MANAGE_CASES):
-        cases = cases.filter(assignments__user=user)
+        rows = rows.filter(case__in=case_ids_assigned_to(user))
     rows = list(
-        CaseMonitoring.objects.filter(at_risk=True, case__in=cases.values("pk"))
-        .exclude(case__phase="closed")
-        .select_related("case__person", "latest_survey")
-        .order_by("at_risk_since", "pk")[:MY_WORK_ROWS]
+        rows.select_related("case__person", "latest_survey").order_by("at_risk_since", "pk")[
+            :MY_WORK_ROWS
+        ]
     )
     return {"rows": rows} if rows else None
 
 
 def lost_contact_proposals(user):
-    """The desk's cases proposed for closing as lost contact, for its coordinators."""
+    """The desk's open cases proposed for closing as lost contact, for its coordinators."""
     if not user.can(Capability.MANAGE_CASES) or rules.is_programme_coordination(user):
         return CaseMonitoring.objects.none()
-    return CaseMonitoring.objects.filter(
-        lost_contact=CaseMonitoring.LostContact.PROPOSED,
-        case__in=cases_visible_to(user).exclude(phase="closed").values("pk"),
+    return access.monitoring_visible_to(user).filter(
+        lost_contact=CaseMonitoring.LostContact.PROPOSED, closed=False
     )
 
 
@@ -89,13 +87,14 @@ def chart(surveys: list[Survey], *, width=320, height=120) -> dict:
     return {"width": width, "height": height, "lines": lines, "grid": grid, "left": left}
 
 
-def desk_monitoring(cases, today: datetime.date) -> dict:
-    """A desk's monitoring page from the cases it counts (monitoring.access.desk_cases_counted_for):
+def desk_monitoring(counted, today: datetime.date) -> dict:
+    """A desk's monitoring page from what it counts for the user (monitoring.access.counted_for):
     follow-ups overdue, due within two weeks and done; the share reached at 3, 6 and 12 months;
-    the distribution of the latest scores; the cases at risk. Five queries."""
-    open_cases = cases.exclude(phase="closed").values("pk")
-    follow_ups = FollowUp.objects.filter(case__in=open_cases)
+    the distribution of the open cases' latest scores; the open cases at risk. Seven queries,
+    each on the desk's own rows of one table's index."""
+    follow_ups, monitoring = counted.follow_ups, counted.monitoring
     soon = today + datetime.timedelta(days=rules.DUE_WITHIN)
+    # A planned follow-up is one of an open case (closing a case ends its follow-ups).
     planned = Q(status=FollowUp.Status.PLANNED)
     counts = follow_ups.aggregate(
         overdue=Count("pk", filter=planned & Q(due_on__lt=today)),
@@ -103,21 +102,21 @@ def desk_monitoring(cases, today: datetime.date) -> dict:
         done=Count("pk", filter=Q(status=FollowUp.Status.DONE)),
     )
     # Reached: among the follow-ups at 3, 6 and 12 months whose date has come, the share done.
-    # Those still planned count as not reached, and so do those cancelled when the case closed
-    # as lost contact; those cancelled otherwise (a schedule changed, a case closed as
-    # completed) are not expected.
-    expected = Q(status__in=[FollowUp.Status.PLANNED, FollowUp.Status.DONE]) | Q(
-        status=FollowUp.Status.CANCELLED, case__closed_reason=ClosedReason.LOST_CONTACT
-    )
+    # Those still planned count as not reached, and so do those missed when the case closed as
+    # lost contact; those cancelled (a schedule changed, a case closed otherwise) are not
+    # expected.
     reached_rows = (
-        FollowUp.objects.filter(
-            expected, case__in=cases.values("pk"), month__in=REACHED_MONTHS, due_on__lte=today
+        follow_ups.filter(
+            month__in=REACHED_MONTHS,
+            due_on__lte=today,
+            status__in=[FollowUp.Status.PLANNED, FollowUp.Status.DONE, FollowUp.Status.MISSED],
         )
         .values("month")
         .annotate(
             expected=Count("pk"),
             reached=Count("pk", filter=Q(status=FollowUp.Status.DONE)),
         )
+        .order_by()
     )
     by_month = {row["month"]: row for row in reached_rows}
     reached = []
@@ -126,9 +125,7 @@ def desk_monitoring(cases, today: datetime.date) -> dict:
         share = round(100 * row["reached"] / row["expected"]) if row["expected"] else None
         reached.append({"month": month, **row, "share": share})
 
-    latest = Survey.objects.filter(
-        pk__in=CaseMonitoring.objects.filter(case__in=open_cases).values("latest_survey")
-    )
+    open_cases = monitoring.filter(closed=False)
     band_counts = {}
     for figure in FIGURES:
         for low, high in itertools.pairwise(BANDS):
@@ -136,7 +133,7 @@ def desk_monitoring(cases, today: datetime.date) -> dict:
             within &= Q(**{f"{figure}__lte": high}) if high == 1 else Q(**{f"{figure}__lt": high})
             band_counts[f"{figure}_{low}"] = Count("pk", filter=within)
         band_counts[f"{figure}_none"] = Count("pk", filter=Q(**{f"{figure}__isnull": True}))
-    bands = latest.aggregate(**band_counts)
+    bands = open_cases.filter(latest_survey__isnull=False).aggregate(**band_counts)
     distribution = []
     for figure in FIGURES:
         rows = [
@@ -150,7 +147,7 @@ def desk_monitoring(cases, today: datetime.date) -> dict:
             {"figure": figure, "rows": rows, "total": total, "none": bands[f"{figure}_none"]}
         )
 
-    at_risk = CaseMonitoring.objects.filter(at_risk=True, case__in=open_cases)
+    at_risk = open_cases.filter(at_risk=True)
     return {
         "counts": counts,
         "reached": reached,

@@ -473,7 +473,7 @@ def desk_of(request, desk_id):
     chosen = access.get_monitoring_desk_for_user(user, desk_id)
     desks = list(access.monitoring_desks_visible_to(user))
     today = timezone.localdate()
-    figures = queries.desk_monitoring(access.desk_cases_counted_for(user, chosen), today)
+    figures = queries.desk_monitoring(access.counted_for(user, chosen), today)
     for row in figures["at_risk"]:
         row.reasons_text = [reason_text(r) for r in row.risk_reasons]
     for item in figures["distribution"]:

@@ -414,3 +414,35 @@ def test_an_access_request_reads_the_follow_ups_and_anonymising_blanks_their_not
         person=case.person,
         detail={"follow_ups": 1, "attempts": 1},
     )
+
+
+def test_a_case_closed_as_lost_contact_counts_its_past_follow_ups_as_not_reached(personas):
+    from retorno.monitoring import access, queries
+
+    case = f.lima_case(personas)
+    today = timezone.localdate()
+    # María arrived four months ago: her follow-ups at 1 and 3 months are past.
+    arrived = rules.add_months(today, -4)
+    CaseMonitoring.objects.filter(case=case).update(arrived_on=arrived)
+    for fu in FollowUp.objects.filter(case=case):
+        FollowUp.objects.filter(pk=fu.pk).update(due_on=rules.add_months(arrived, fu.month))
+    f.reached(f.follow_up(case, 1), personas.lucia, done_on=rules.add_months(arrived, 1))
+    third = f.follow_up(case, 3)
+    for _ in range(3):
+        actions.record_attempt(
+            third, actor=acting(personas.lucia), method="phone", reason="no_answer"
+        )
+    actions.decide_lost_contact(case, actor=acting(personas.mateo), close=True)
+    assert dict(FollowUp.objects.filter(case=case).values_list("month", "status")) == {
+        1: "done",
+        3: "missed",
+        6: "cancelled",
+        12: "cancelled",
+        18: "cancelled",
+    }
+    figures = queries.desk_monitoring(
+        access.counted_for(acting(personas.mateo), personas.org("LIM")), today
+    )
+    assert figures["reached"][0] == {"month": 3, "expected": 1, "reached": 0, "share": 0}
+    assert figures["counts"] == {"overdue": 0, "due": 0, "done": 1}
+    assert CaseMonitoring.objects.get(case=case).closed is True
