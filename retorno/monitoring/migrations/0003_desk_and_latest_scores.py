@@ -3,28 +3,6 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-
-
-def backfill(apps, schema_editor):
-    """Each case's desk on its monitoring and follow-ups, whether it is closed, and its latest
-    survey's scores."""
-    Case = apps.get_model("cases", "Case")
-    CaseMonitoring = apps.get_model("monitoring", "CaseMonitoring")
-    FollowUp = apps.get_model("monitoring", "FollowUp")
-    Survey = apps.get_model("monitoring", "Survey")
-    desk = Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("owning_desk_id")[:1])
-    FollowUp.objects.update(desk_id=desk)
-    CaseMonitoring.objects.update(desk_id=desk)
-    CaseMonitoring.objects.filter(case__phase="closed").update(closed=True)
-    for figure in ("economic", "social", "psychosocial", "composite"):
-        CaseMonitoring.objects.update(
-            **{
-                figure: Subquery(
-                    Survey.objects.filter(pk=OuterRef("latest_survey_id")).values(figure)[:1]
-                )
-            }
-        )
 
 
 class Migration(migrations.Migration):
@@ -108,24 +86,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='followup',
             index=models.Index(fields=['desk', 'month', 'due_on'], name='follow_up_desk_month'),
-        ),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="casemonitoring",
-            name="desk",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="accounts.organisation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="followup",
-            name="desk",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="accounts.organisation",
-            ),
         ),
     ]
