@@ -687,6 +687,14 @@ class Handover(models.Model):
                 fields=["case"], condition=Q(status="pending"), name="handover_one_pending"
             ),
         ]
+        indexes = [
+            # The handovers waiting for a desk: the navigation's badge on every page.
+            models.Index(
+                fields=["to_desk", "sent_at"],
+                name="handover_waiting",
+                condition=Q(status="pending"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.from_desk.code} → {self.to_desk.code}"

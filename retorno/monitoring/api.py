@@ -399,8 +399,8 @@ class DeskMonitoringOutput(serializers.Serializer):
     reached = ReachedOutput(many=True, help_text="The share reached at 3, 6 and 12 months.")
     distribution = DistributionOutput(many=True, help_text="The latest scores, in bands.")
     at_risk_count = serializers.IntegerField()
-    at_risk = AtRiskOutput(many=True, help_text="The first 50, longest at risk first.")
-    overdue = OverdueOutput(many=True, help_text="The first 50 overdue follow-ups.")
+    at_risk = AtRiskOutput(many=True, help_text="The first 20, longest at risk first.")
+    overdue = OverdueOutput(many=True, help_text="The 20 most overdue follow-ups.")
 
 
 # Input
@@ -966,4 +966,5 @@ class DeskMonitoring(CaseAPIView):
         desk = access.get_monitoring_desk_for_user(request.user, id)
         counted = access.counted_for(request.user, desk)
         figures = queries.desk_monitoring(counted, timezone.localdate())
+        figures["at_risk"] = list(figures["at_risk"][: queries.LIST_ROWS])
         return Response(DeskMonitoringOutput({"desk": desk, **figures}).data)

@@ -189,7 +189,19 @@ class CaseMonitoring(models.Model):
         verbose_name = _("monitoring of a case")
         verbose_name_plural = _("monitoring of cases")
         indexes = [
-            models.Index(fields=["desk", "closed"], name="monitoring_desk_open"),
+            # Covers the desk page's distribution of the latest scores.
+            models.Index(
+                fields=[
+                    "desk",
+                    "closed",
+                    "latest_survey",
+                    "economic",
+                    "social",
+                    "psychosocial",
+                    "composite",
+                ],
+                name="monitoring_desk_scores",
+            ),
             models.Index(
                 fields=["desk", "at_risk_since"],
                 name="monitoring_desk_at_risk",
@@ -271,7 +283,10 @@ class FollowUp(models.Model):
         ]
         indexes = [
             models.Index(fields=["desk", "status", "due_on"], name="follow_up_desk_status_due"),
-            models.Index(fields=["desk", "month", "due_on"], name="follow_up_desk_month"),
+            # Covers the share reached at 3, 6 and 12 months.
+            models.Index(
+                fields=["desk", "month", "due_on", "status"], name="follow_up_desk_month_status"
+            ),
         ]
 
     def __str__(self) -> str:

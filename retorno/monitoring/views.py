@@ -9,11 +9,13 @@ monitoring page, counting the cases it may see and naming them by reference only
 """
 
 import functools
+import uuid
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -467,6 +469,9 @@ def desk(request):
     return redirect("monitoring:desk_of", desk_id=first.public_id)
 
 
+ZERO = uuid.UUID(int=0)
+
+
 @capability_required(Capability.MANAGE_CASES)
 def desk_of(request, desk_id):
     user = request.user
@@ -474,6 +479,8 @@ def desk_of(request, desk_id):
     desks = list(access.monitoring_desks_visible_to(user))
     today = timezone.localdate()
     figures = queries.desk_monitoring(access.counted_for(user, chosen), today)
+    at_risk = Paginator(figures["at_risk"], queries.LIST_ROWS).get_page(request.GET.get("page"))
+    figures["at_risk"] = at_risk.object_list
     for row in figures["at_risk"]:
         row.reasons_text = [reason_text(r) for r in row.risk_reasons]
     for item in figures["distribution"]:
@@ -482,6 +489,9 @@ def desk_of(request, desk_id):
         "desk": chosen,
         "desks": desks if len(desks) > 1 else [],
         "figures": figures,
+        "page": at_risk,
+        # Each row's link written from one reversed address, not reversed once a row.
+        "case_url_prefix": reverse("monitoring:case", args=[ZERO]).removesuffix(f"{ZERO}/"),
         "show_names": access.sees_persons_of(user, chosen),
         "may_change_schedule": rules.may_change_schedule(user),
         "programmes": Programme.objects.order_by("name") if rules.may_change_schedule(user) else [],
