@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Q
 from django.db.models.functions import Floor
 
+from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
 from retorno.cases.access import case_ids_assigned_to
 from retorno.monitoring import access, rules
@@ -21,10 +22,18 @@ FIGURES = ("economic", "social", "psychosocial", "composite")
 BANDS = tuple(Decimal(n) / 10 for n in range(0, 11, 2))
 
 
+def _follows_returns(user) -> bool:
+    """Whether the user works at a national desk: the desks that follow people after their
+    return (a European desk hands its cases over before reception, programme coordination
+    works on no case), so the only ones with monitored cases."""
+    desk = getattr(user, "organisation", None)
+    return desk is not None and desk.kind == Organisation.Kind.NATIONAL_DESK
+
+
 def my_at_risk(user, today):
     """The open cases at risk that the user is assigned to; for a coordinator, those of the
     desk."""
-    if not user.can(Capability.WORK_CASES) or rules.is_programme_coordination(user):
+    if not user.can(Capability.WORK_CASES) or not _follows_returns(user):
         return None
     rows = access.monitoring_visible_to(user).filter(at_risk=True, closed=False)
     if not user.can(Capability.MANAGE_CASES):
@@ -39,7 +48,7 @@ def my_at_risk(user, today):
 
 def lost_contact_proposals(user):
     """The desk's open cases proposed for closing as lost contact, for its coordinators."""
-    if not user.can(Capability.MANAGE_CASES) or rules.is_programme_coordination(user):
+    if not user.can(Capability.MANAGE_CASES) or not _follows_returns(user):
         return CaseMonitoring.objects.none()
     return access.monitoring_visible_to(user).filter(
         lost_contact=CaseMonitoring.LostContact.PROPOSED, closed=False
