@@ -1729,9 +1729,7 @@ class MonitoringFiller:
         if not case_surveys:
             return
         latest = case_surveys[-1]
-        monitoring.latest_survey_id = latest.pk
-        for figure in (*monitoring_instrument.DIMENSIONS, "composite"):
-            setattr(monitoring, figure, getattr(latest, figure))
+        monitoring.set_latest(latest)
         previous = case_surveys[-2] if len(case_surveys) > 1 else None
         reasons = monitoring_rules.risk_reasons(
             {f: getattr(latest, f) for f in (*monitoring_instrument.DIMENSIONS, "composite")},

@@ -671,9 +671,7 @@ def submit_survey(survey: Survey, *, actor, answers: dict, expected_version=None
         rules.schedule_of(case.cycle.programme).drop_margin,
     )
     newly_at_risk = bool(reasons) and not monitoring.at_risk
-    monitoring.latest_survey = survey
-    for code, value in scores.as_dict().items():
-        setattr(monitoring, code, value)
+    monitoring.set_latest(survey)
     monitoring.at_risk = bool(reasons)
     monitoring.risk_reasons = reasons
     if newly_at_risk:

@@ -9,6 +9,7 @@ version that produced its scores, and a published version is never changed.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +24,15 @@ from retorno.programmes.models import Programme
 DEFAULT_MONTHS = (1, 3, 6, 12, 18)
 DEFAULT_SURVEY_MONTHS = (6, 12, 18)
 DIMENSIONS = ("economic", "social", "psychosocial")
+FIGURES = (*DIMENSIONS, "composite")
+BANDS = 5  # of 0.2 each
+
+
+def band_of(score) -> int | None:
+    """The band of 0.2 a score falls in: 0 for [0, 0.2) ... 4 for [0.8, 1]."""
+    if score is None:
+        return None
+    return min(int(Decimal(score) * BANDS), BANDS - 1)
 
 
 def default_months():
@@ -182,6 +192,12 @@ class CaseMonitoring(models.Model):
     social = score_field(_("social"))
     psychosocial = score_field(_("psychosocial"))
     composite = score_field(_("composite"))
+    # Each latest score's band of 0.2 (0 for [0, 0.2) ... 4 for [0.8, 1]); null without a
+    # score: the desk's distribution is one ordered read of an index.
+    economic_band = models.PositiveSmallIntegerField(null=True, blank=True)
+    social_band = models.PositiveSmallIntegerField(null=True, blank=True)
+    psychosocial_band = models.PositiveSmallIntegerField(null=True, blank=True)
+    composite_band = models.PositiveSmallIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,18 +205,17 @@ class CaseMonitoring(models.Model):
         verbose_name = _("monitoring of a case")
         verbose_name_plural = _("monitoring of cases")
         indexes = [
-            # Covers the desk page's distribution of the latest scores.
+            # The desk page's distribution of the latest scores, grouped in the index's order.
             models.Index(
                 fields=[
                     "desk",
-                    "closed",
-                    "latest_survey",
-                    "economic",
-                    "social",
-                    "psychosocial",
-                    "composite",
+                    "economic_band",
+                    "social_band",
+                    "psychosocial_band",
+                    "composite_band",
                 ],
-                name="monitoring_desk_scores",
+                name="monitoring_desk_bands",
+                condition=Q(latest_survey__isnull=False, closed=False),
             ),
             models.Index(
                 fields=["desk", "at_risk_since"],
@@ -216,6 +231,14 @@ class CaseMonitoring(models.Model):
 
     def __str__(self) -> str:
         return str(self.case)
+
+    def set_latest(self, survey) -> None:
+        """The latest submitted survey, its scores and their bands."""
+        self.latest_survey = survey
+        for figure in FIGURES:
+            value = getattr(survey, figure)
+            setattr(self, figure, value)
+            setattr(self, f"{figure}_band", band_of(value))
 
 
 class Method(models.TextChoices):

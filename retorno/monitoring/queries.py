@@ -5,8 +5,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, Q
-from django.db.models.functions import Floor
+from django.db.models import Count, Q
 
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
@@ -137,23 +136,15 @@ def desk_monitoring(counted, today: datetime.date) -> dict:
         reached.append({"month": month, **row, "share": share})
 
     open_cases = monitoring.filter(closed=False)
-    # One grouped read of the open cases' latest scores, each in its band of 0.2 (1.0 belongs
-    # to the top band): a few hundred groups, counted into bands here.
+    # One grouped read of the open cases' latest score bands, in the order of their index.
     bands = {figure: [0] * (len(BANDS) - 1) for figure in FIGURES}
     unscored = dict.fromkeys(FIGURES, 0)
+    columns = [f"{figure}_band" for figure in FIGURES]
     grouped = (
         open_cases.filter(latest_survey__isnull=False)
-        .values(
-            **{
-                f"{figure}_band": Floor(
-                    ExpressionWrapper(F(figure) * 5, output_field=FloatField()),
-                    output_field=FloatField(),
-                )
-                for figure in FIGURES
-            }
-        )
+        .values(*columns)
         .annotate(n=Count("pk"))
-        .order_by()
+        .order_by(*columns)
     )
     for row in grouped:
         for figure in FIGURES:
@@ -161,7 +152,7 @@ def desk_monitoring(counted, today: datetime.date) -> dict:
             if band is None:
                 unscored[figure] += row["n"]
             else:
-                bands[figure][min(int(band), len(BANDS) - 2)] += row["n"]
+                bands[figure][band] += row["n"]
     distribution = []
     for figure in FIGURES:
         rows = [

@@ -479,7 +479,9 @@ def desk_of(request, desk_id):
     desks = list(access.monitoring_desks_visible_to(user))
     today = timezone.localdate()
     figures = queries.desk_monitoring(access.counted_for(user, chosen), today)
-    at_risk = Paginator(figures["at_risk"], queries.LIST_ROWS).get_page(request.GET.get("page"))
+    paginator = Paginator(figures["at_risk"], queries.LIST_ROWS)
+    paginator.count = figures["at_risk_count"]  # counted already
+    at_risk = paginator.get_page(request.GET.get("page"))
     figures["at_risk"] = at_risk.object_list
     for row in figures["at_risk"]:
         row.reasons_text = [reason_text(r) for r in row.risk_reasons]

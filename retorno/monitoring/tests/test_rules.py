@@ -446,3 +446,13 @@ def test_a_case_closed_as_lost_contact_counts_its_past_follow_ups_as_not_reached
     assert figures["reached"][0] == {"month": 3, "expected": 1, "reached": 0, "share": 0}
     assert figures["counts"] == {"overdue": 0, "due": 0, "done": 1}
     assert CaseMonitoring.objects.get(case=case).closed is True
+
+
+def test_a_score_falls_in_its_band_of_two_tenths_and_one_in_the_top_band():
+    from retorno.monitoring.models import band_of
+
+    assert [
+        band_of(Decimal(v))
+        for v in ("0.000", "0.199", "0.200", "0.399", "0.400", "0.600", "0.799", "0.800", "1.000")
+    ] == [0, 0, 1, 1, 2, 3, 3, 4, 4]
+    assert band_of(None) is None
