@@ -120,8 +120,29 @@ def grant_list(request):
         grants = grants.filter(cycle__public_id=filters["cycle"])
     if filters.get("desk"):
         grants = grants.filter(desk__public_id=filters["desk"])
-    grants = grants.select_related("case", "case__person", "desk", "cycle").order_by(
-        "-created_at", "-pk"
+    # The columns the list shows, not every column of the case and the person.
+    grants = (
+        grants.select_related("case__person", "desk")
+        .only(
+            "public_id",
+            "grant_type",
+            "amount",
+            "currency",
+            "amount_eur",
+            "status",
+            "submitted_at",
+            "created_at",
+            "case__reference",
+            "case__person__given_names",
+            "case__person__first_surname",
+            "case__person__second_surname",
+            "desk__code",
+            "desk__name",
+            "desk__name_it",
+            "desk__name_es",
+            "desk__name_pt",
+        )
+        .order_by("-created_at", "-pk")
     )
     page = Paginator(grants, PAGE_SIZE).get_page(request.GET.get("page"))
     # Labels translated once for the page, not once a row.

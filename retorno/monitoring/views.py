@@ -479,7 +479,13 @@ def desk_of(request, desk_id):
     desks = list(access.monitoring_desks_visible_to(user))
     today = timezone.localdate()
     figures = queries.desk_monitoring(access.counted_for(user, chosen), today)
-    paginator = Paginator(figures["at_risk"], queries.LIST_ROWS)
+    listed = (
+        figures["at_risk"]
+        .select_related(None)
+        .select_related("case__person")
+        .only("risk_reasons", "at_risk_since", *queries.LIST_CASE_FIELDS)
+    )
+    paginator = Paginator(listed, queries.LIST_ROWS)
     paginator.count = figures["at_risk_count"]  # counted already
     at_risk = paginator.get_page(request.GET.get("page"))
     figures["at_risk"] = at_risk.object_list
