@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "retorno.referrals",
     "retorno.grants",
     "retorno.monitoring",
+    "retorno.outreach",
     "retorno.api",
     "retorno.demo",
     "django.contrib.auth",

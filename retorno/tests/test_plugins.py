@@ -33,6 +33,7 @@ def test_every_installed_app_of_the_project_has_a_plugin():
         "retorno.directory",
         "retorno.grants",
         "retorno.monitoring",
+        "retorno.outreach",
         "retorno.plans",
         "retorno.programmes",
         "retorno.referrals",
@@ -175,6 +176,7 @@ def test_every_apps_pages_are_included_from_its_plugin():
         ("", "retorno.referrals.urls"),
         ("grants/", "retorno.grants.urls"),
         ("monitoring/", "retorno.monitoring.urls"),
+        ("", "retorno.outreach.urls"),
     )
     assert reverse("grants:list") == "/grants/"
     assert reverse("audit:events") == "/audit/"

@@ -1,0 +1,40 @@
+"""What outreach contributes: the public site and the campaign's pages, its audit verbs, the
+leads flagged on My work, and what it holds about a person."""
+
+from django.utils.translation import gettext_lazy as _
+
+from retorno.lib.plugins import AppPlugin
+from retorno.outreach import personal_data
+from retorno.outreach.actions import content, leads, public, sessions
+
+VERBS = {
+    **content.VERBS,
+    **public.VERBS,
+    **sessions.VERBS,
+    **leads.VERBS,
+    "lead.anonymised": _("Lead anonymised"),
+}
+
+PLUGIN = AppPlugin(
+    urls="retorno.outreach.urls",
+    url_prefix="",
+    audit_verbs=VERBS,
+    personal_data_models=("Lead", "SignUp"),
+    other_models=(
+        "PublicPage",
+        "PageVersion",
+        "PageTranslation",
+        "Campaign",
+        "LocalOrganisation",
+        "InfoSession",
+        "SessionMaterial",
+        "AttendanceCount",
+        "RegionRule",
+        "DeskOutreach",
+        "LeadCounter",
+        "PublicCount",
+        "SubmissionTally",
+    ),
+    person_data=personal_data.person_data,
+    anonymise=personal_data.anonymise_person,
+)
