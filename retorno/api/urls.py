@@ -6,6 +6,7 @@ from retorno.cases import api as cases_api
 from retorno.directory import api as directory_api
 from retorno.grants import api as grants_api
 from retorno.monitoring import api as monitoring_api
+from retorno.outreach import api as outreach_api
 from retorno.plans import api as plans_api
 from retorno.referrals import api as referrals_api
 
@@ -235,6 +236,31 @@ urlpatterns = [
     path(case + "surveys/", monitoring_api.CaseSurveys.as_view(), name="api-case-surveys"),
     path(survey, monitoring_api.SurveyDetail.as_view(), name="api-case-survey"),
     path(survey + "submit/", monitoring_api.SurveySubmit.as_view(), name="api-case-survey-submit"),
+    # The information campaign: the public part (no token) and the leads
+    path("public/pages/", outreach_api.PublicPages.as_view(), name="api-public-pages"),
+    path(
+        "public/pages/<slug:key>/",
+        outreach_api.PublicPageDetail.as_view(),
+        name="api-public-page",
+    ),
+    path("public/sessions/", outreach_api.PublicSessions.as_view(), name="api-public-sessions"),
+    path(
+        "public/sessions/<uuid:id>/",
+        outreach_api.PublicSessionDetail.as_view(),
+        name="api-public-session",
+    ),
+    path(
+        "public/sessions/<uuid:id>/signups/",
+        outreach_api.PublicSignUps.as_view(),
+        name="api-public-signups",
+    ),
+    path(
+        "public/signups/<uuid:id>/cancel/",
+        outreach_api.PublicSignUpCancel.as_view(),
+        name="api-public-signup-cancel",
+    ),
+    path("leads/", outreach_api.LeadCollection.as_view(), name="api-leads"),
+    path("leads/<uuid:id>/", outreach_api.LeadDetail.as_view(), name="api-lead"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -13,6 +13,7 @@ VERBS = {
     **sessions.VERBS,
     **leads.VERBS,
     "lead.anonymised": _("Lead anonymised"),
+    "lead.viewed": _("Lead viewed"),
 }
 
 PLUGIN = AppPlugin(

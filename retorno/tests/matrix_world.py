@@ -26,6 +26,9 @@ from retorno.grants.tests import factories as grant_factories
 from retorno.monitoring import actions as monitoring_actions
 from retorno.monitoring import rules as monitoring_rules
 from retorno.monitoring.models import FollowUp
+from retorno.outreach.actions import content as outreach_content
+from retorno.outreach.actions import public as outreach_public
+from retorno.outreach.models import Campaign, InfoSession
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -99,6 +102,9 @@ PERSONAS = {
     "monitoring_desk_of": ("sofia", "lucia", "mateo"),
     # A programme's monitoring schedule: programme coordination sets it.
     "monitoring_schedule": ("lucia", "mateo", "irene"),
+    # Leads in the API (_outreach_api_world): a lead for Milan. Madrid's Darío works leads but not
+    # Milan's; the M&E officer works no lead; Milan's outreach officer does.
+    "api_leads": ("dario", "eva", "olga"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -259,6 +265,7 @@ def build() -> dict:
         **grants_api,
         **monitoring_api,
         **monitoring_pages,
+        **_outreach_api_world(people),
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -273,6 +280,53 @@ def _grants_api_world(people, case) -> dict:
         "grants": api_grant.public_id,
         "api_instalment": api_grant.instalments.get().public_id,
         "cycles": case.cycle.public_id,
+    }
+
+
+def _outreach_api_world(people) -> dict:
+    """For the outreach API: the FAQ published, a session at Milan with a place taken, and a
+    lead from Lombardy in Milan's inbox."""
+    olga = acting(people.olga)
+    page = outreach_content.create_page(actor=olga, key="faq", kind="page")
+    outreach_content.save_version(
+        page, actor=olga, language="it", title="Domande", description="Domande.", body="Testo."
+    )
+    outreach_content.publish(page, actor=olga, language="it")
+    starts = timezone.now() + datetime.timedelta(days=7)
+    session = InfoSession.objects.create(
+        campaign=Campaign.objects.create(cycle=Cycle.objects.order_by("-starts_on")[0], name="C"),
+        desk=people.organisations["MIL"],
+        title="Tornare in Perù",
+        language="es",
+        region="IT-25",
+        province="Milano",
+        venue="Casa delle Associazioni",
+        address="Via Marsala 8",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience="migrants",
+        capacity=10,
+    )
+    signup, _secret = outreach_public.sign_up(
+        session, name="Rosa", email="rosa@example.org", language="es"
+    )
+    lead = outreach_public.submit_contact_request(
+        fields={
+            "given_names": "Rosa",
+            "surnames": "Quispe",
+            "channel": "email",
+            "email": "rosa@example.org",
+            "region": "IT-25",
+            "return_country": "PE",
+            "language": "es",
+        },
+        consent=True,
+    )
+    return {
+        "public_page_key": page.key,
+        "public/sessions": session.public_id,
+        "public/signups": signup.public_id,
+        "leads": lead.public_id,
     }
 
 

@@ -310,6 +310,23 @@ API = {
         "401 403 403 400", who="api_policy"
     ),  # PUT /api/v1/cycles/{id}/grant-policy/
     "envelopes_list": E("401 403 200 200", who="api_budget"),  # GET /api/v1/envelopes/
+    # The information campaign: the public part answers everyone, without a token.
+    "public_pages_list": E("200 200 200 200", who="public"),  # GET /api/v1/public/pages/
+    "public_pages_retrieve": E(
+        "200 200 200 200", who="public", key="public_page_key"
+    ),  # GET /api/v1/public/pages/{key}/
+    "public_sessions_list": E("200 200 200 200", who="public"),  # GET /api/v1/public/sessions/
+    "public_sessions_retrieve": E(
+        "200 200 200 200", who="public"
+    ),  # GET /api/v1/public/sessions/{id}/
+    "public_sessions_signups_create": E(
+        "400 400 400 400", who="public"
+    ),  # POST /api/v1/public/sessions/{id}/signups/
+    "public_signups_cancel_create": E(
+        "400 400 400 400", who="public"
+    ),  # POST /api/v1/public/signups/{id}/cancel/
+    "leads_list": E("401 200 403 200", who="api_leads"),  # GET /api/v1/leads/
+    "leads_retrieve": E("401 404 403 200", who="api_leads"),  # GET /api/v1/leads/{id}/
     "envelopes_update": E("401 403 403 400", who="api_budget"),  # PUT /api/v1/envelopes/
     "grants_approve_create": E(
         "401 404 403 200", who="api_grant_decision"
@@ -508,7 +525,7 @@ def test_api_operation(world, operation, role):
     if status >= 400:
         assert response["Content-Type"].startswith("application/json")
         assert "code" in response.json()["error"]
-    if role == "anonymous":
+    if role == "anonymous" and expect.who != "public":
         assert response.json()["error"]["code"] == "not_authenticated"
 
 
