@@ -23,6 +23,7 @@ from retorno.audit.events import record
 from retorno.lib.errors import ActionError
 from retorno.outreach import regions
 from retorno.outreach.models import (
+    AttendanceCount,
     DeskOutreach,
     InfoSession,
     Lead,
@@ -38,7 +39,11 @@ VERBS = {
     "signup.created": gettext_lazy("Place at an info session asked for"),
     "signup.cancelled": gettext_lazy("Place at an info session cancelled"),
     "signup.promoted": gettext_lazy("Place given from the waiting list"),
+    "signup.erased": gettext_lazy("Sign-ups of a past session erased"),
 }
+
+# The names of those who signed up for a session are kept this long after it ended.
+SIGNUP_RETENTION_DAYS = 365
 
 # At most this many forms from one address in one hour.
 SUBMISSIONS_PER_HOUR = 5
@@ -255,6 +260,40 @@ def cancel_sign_up(signup: SignUp, *, actor=None) -> list[SignUp]:
             detail={"signup": str(candidate.public_id)},
         )
     return promoted
+
+
+@transaction.atomic
+def erase_expired_sign_ups(*, now=None) -> int:
+    """Erase the sign-ups of sessions that ended more than SIGNUP_RETENTION_DAYS ago. Those who
+    attended stay counted: their places join the session's attendance counts as people of
+    unknown sex, age and nationality. One audit event per session; returns how many sign-ups
+    were erased."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(days=SIGNUP_RETENTION_DAYS)
+    erased = 0
+    ended = SignUp.objects.filter(session__ends_at__lt=limit).values("session")
+    for session in InfoSession.objects.filter(pk__in=ended).select_for_update():
+        signups = SignUp.objects.filter(session=session)
+        attended = sum(s.places for s in signups if s.attended)
+        if attended:
+            unknown = AttendanceCount.Sex.UNKNOWN
+            row, _created = AttendanceCount.objects.get_or_create(
+                session=session,
+                sex=unknown,
+                age_band=AttendanceCount.AgeBand.UNKNOWN,
+                nationality="",
+                defaults={"count": 0},
+            )
+            AttendanceCount.objects.filter(pk=row.pk).update(count=F("count") + attended)
+        count, _by_model = signups.delete()
+        erased += count
+        record(
+            "signup.erased",
+            target=session,
+            organisation=session.desk,
+            detail={"erased": count, "attended_counted": attended},
+        )
+    return erased
 
 
 # --- Spam and counts ---------------------------------------------------------------------------

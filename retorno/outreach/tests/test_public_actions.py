@@ -119,3 +119,39 @@ def test_counts_are_numbers_per_day(db):
     public.count("completion", "contact", "it")
     rows = sorted(PublicCount.objects.values_list("kind", "name", "language", "count"))
     assert rows == [("completion", "contact", "it", 1), ("view", "home", "es", 2)]
+
+
+def test_sign_ups_are_erased_a_year_after_the_session_and_attendance_stays_counted(
+    make_session,
+):
+    from retorno.outreach.models import AttendanceCount
+
+    old = make_session(days=-400)
+    recent = make_session(days=-30)
+    for session in (old, recent):
+        SignUp.objects.create(
+            session=session,
+            name="Ana",
+            email="ana@example.org",
+            language="es",
+            places=2,
+            status="confirmed",
+            attended=True,
+            cancel_digest="x" * 64,
+        )
+        SignUp.objects.create(
+            session=session,
+            name="Eva",
+            phone="+39 333 1",
+            language="es",
+            status="confirmed",
+            attended=False,
+            cancel_digest="y" * 64,
+        )
+    assert public.erase_expired_sign_ups() == 2
+    assert list(SignUp.objects.values_list("session", flat=True)) == [recent.pk, recent.pk]
+    counted = AttendanceCount.objects.get(session=old)
+    assert (counted.sex, counted.age_band, counted.count) == ("unknown", "unknown", 2)
+    assert_audited(
+        "signup.erased", actor=None, target=old, detail={"erased": 2, "attended_counted": 2}
+    )
