@@ -126,3 +126,20 @@ def test_a_user_who_is_not_an_outreach_officer_cannot_load(personas):
     with pytest.raises(CommandError):
         call_command("load_public_content", "--user", "ana.milano")
     assert PublicPage.objects.count() == 0
+
+
+@pytest.mark.parametrize(("key", "language"), TEXTS)
+def test_links_are_safe_and_contacts_are_examples(key, language):
+    body = parse(CONTENT / key / f"{language}.md").body
+    for target in re.findall(r"\]\(([^)]*)\)", body):
+        assert target.split(":", 1)[0] in ("https", "mailto", "tel"), target
+        if target.startswith("mailto:"):
+            assert target.endswith(".example"), target
+    assert "lorem" not in body.lower() and "TODO" not in body
+
+
+def test_the_desks_page_lists_the_three_european_and_eight_national_desks():
+    for language in LANGUAGES:
+        body = parse(CONTENT / "desks" / f"{language}.md").body
+        assert body.count("\n### ") == 11
+        assert body.count("mailto:") == 11
