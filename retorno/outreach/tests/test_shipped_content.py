@@ -10,10 +10,12 @@ from django.core.management.base import CommandError
 
 from retorno.accounts.middleware import act_as
 from retorno.outreach import rendering
+from retorno.outreach.actions import content
 from retorno.outreach.management.commands.load_public_content import (
     CONTENT,
     GUIDES,
     PAGES,
+    Loaded,
     load_public_content,
     parse,
 )
@@ -101,9 +103,7 @@ def test_the_command_publishes_every_text_and_changes_nothing_the_second_time(pe
     assert PageVersion.objects.count() == versions == 60
 
 
-def test_a_changed_file_becomes_a_new_published_version(personas, tmp_path, monkeypatch):
-    olga = act_as(personas.olga)
-    load_public_content(olga)
+def _faq_with_a_new_question(tmp_path, monkeypatch):
     source = parse(CONTENT / "faq" / "it.md")
     changed = tmp_path / "faq"
     changed.mkdir()
@@ -115,11 +115,48 @@ def test_a_changed_file_becomes_a_new_published_version(personas, tmp_path, monk
     monkeypatch.setattr(
         "retorno.outreach.management.commands.load_public_content.CONTENT", tmp_path
     )
-    assert load_public_content(olga) == 1
+
+
+def test_a_changed_file_becomes_a_new_published_version_when_asked(
+    personas, tmp_path, monkeypatch, capsys
+):
+    olga = act_as(personas.olga)
+    load_public_content(olga)
+    _faq_with_a_new_question(tmp_path, monkeypatch)
+
+    # By default a text that differs from the file is taken for an edit made on the site.
+    assert load_public_content(olga) == Loaded(published=0, kept=1)
     faq = PublicPage.objects.get(key="faq")
+    assert PageTranslation.objects.get(page=faq, language="it").published.number == 1
+
+    call_command("load_public_content", "--update")
+    assert "1 translations published" in capsys.readouterr().out
     published = PageTranslation.objects.get(page=faq, language="it").published
     assert published.number == 2
     assert "Una domanda nuova" in published.body
+
+
+def test_a_text_edited_on_the_site_is_kept_and_its_draft_not_published(personas, capsys):
+    olga = act_as(personas.olga)
+    load_public_content(olga)
+    faq = PublicPage.objects.get(key="faq")
+    first = PageTranslation.objects.get(page=faq, language="es").latest
+    content.save_version(
+        faq,
+        actor=olga,
+        language="es",
+        title=first.title,
+        description=first.description,
+        body=first.body + "\n\nUna corrección de la oficina.",
+        based_on=first.number,
+    )
+
+    call_command("load_public_content")
+    out = capsys.readouterr().out
+    assert "0 translations published" in out and "1 translations edited on the site" in out
+    spanish = PageTranslation.objects.get(page=faq, language="es")
+    assert (spanish.latest.number, spanish.published.number) == (2, 1)
+    assert "Una corrección de la oficina." in spanish.latest.body
 
 
 def test_a_user_who_is_not_an_outreach_officer_cannot_load(personas):

@@ -71,11 +71,17 @@ def _same(version, text: Text) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Loaded:
+    published: int  # translations that got a new published version
+    kept: int  # translations edited on the site, left as they are
+
+
 @transaction.atomic
-def load_public_content(actor) -> int:
-    """Create, save and publish the shipped texts as `actor`. Returns how many translations got a
-    new published version."""
-    published = 0
+def load_public_content(actor, *, update: bool = False) -> Loaded:
+    """Create, save and publish the shipped texts as `actor`; with `update`, also replace the
+    texts edited on the site by the files' (as new versions)."""
+    published = kept = 0
     for key, kind, country, source, position in shipped():
         page = PublicPage.objects.filter(key=key).first()
         if page is None:
@@ -101,6 +107,9 @@ def load_public_content(actor) -> int:
                 .first()
             )
             latest = translation.latest if translation else None
+            if latest is not None and not _same(latest, text) and not update:
+                kept += 1
+                continue
             if latest is None or not _same(latest, text):
                 latest = content.save_version(
                     page,
@@ -114,7 +123,7 @@ def load_public_content(actor) -> int:
             if translation is None or translation.published_id != latest.pk:
                 content.publish(page, actor=actor, language=language)
                 published += 1
-    return published
+    return Loaded(published, kept)
 
 
 class Command(BaseCommand):
@@ -129,8 +138,13 @@ class Command(BaseCommand):
             help="Username of the outreach officer who loads the texts (default: the "
             "first active outreach officer).",
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Also replace the texts edited on the site with the shipped files' texts.",
+        )
 
-    def handle(self, *args, user=None, **options):
+    def handle(self, *args, user=None, update=False, **options):
         users = get_user_model().objects.filter(is_active=True)
         if user:
             found = users.filter(username=user).first()
@@ -143,5 +157,10 @@ class Command(BaseCommand):
         actor = act_as(found) if found is not None else None
         if actor is None or not actor.can(Capability.RUN_OUTREACH):
             raise CommandError("No active outreach officer to load the texts as: use --user.")
-        count = load_public_content(actor)
-        self.stdout.write(f"Public content loaded: {count} translations published.")
+        loaded = load_public_content(actor, update=update)
+        self.stdout.write(f"Public content loaded: {loaded.published} translations published.")
+        if loaded.kept:
+            self.stdout.write(
+                f"{loaded.kept} translations edited on the site were kept; use --update to "
+                "replace them with the shipped texts."
+            )
