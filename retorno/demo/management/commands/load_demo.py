@@ -6,6 +6,7 @@ from retorno.demo.directory import ensure_directory
 from retorno.demo.foundation import ACCOUNTS, DEMO_PASSWORD, ensure_foundation
 from retorno.demo.grants import ensure_demo_grants
 from retorno.demo.monitoring import ensure_demo_monitoring
+from retorno.demo.outreach import ensure_demo_outreach
 from retorno.demo.plans import ensure_demo_plans
 
 
@@ -35,12 +36,14 @@ class Command(BaseCommand):
             plans = ensure_demo_plans()
             grants = ensure_demo_grants()
             monitored = ensure_demo_monitoring()
+            leads = ensure_demo_outreach()
         finally:
             settings.EMAIL_BACKEND = backend
         self.stdout.write(
             f"Demo data ready: {len(organisations)} organisations, {len(users)} accounts, "
             f"{cases or 'no new'} demo cases, {plans or 'no new'} demo plans, "
-            f"{grants or 'no new'} demo grants, {monitored or 'no new'} monitored demo cases."
+            f"{grants or 'no new'} demo grants, {monitored or 'no new'} monitored demo cases, "
+            f"{leads or 'no new'} demo leads; the public site's pages and guides published."
         )
         self.stdout.write(f"Sign in at {settings.SITE_URL}/ with password {DEMO_PASSWORD}:")
         for account in ACCOUNTS:
