@@ -161,7 +161,8 @@ def source_changes(page: PublicPage, since: int | None, until: int) -> list[Diff
     diff = []
     for line in list(difflib.unified_diff(lines(old), lines(new), n=1, lineterm=""))[2:]:
         if line.startswith("@@"):
-            diff.append(DiffLine("gap", ""))
+            if diff:
+                diff.append(DiffLine("gap", ""))
         elif line.startswith("+"):
             diff.append(DiffLine("added", line[1:]))
         elif line.startswith("-"):

@@ -221,7 +221,8 @@ def content_publish(request, page_id, language):
         except ActionError as error:
             # Someone saved (or published) meanwhile: show what is latest now, to check first.
             cell = _translation_or_404(page, language)
-            form = PublishForm(initial={"number": cell.translation.latest.number})
+            form = PublishForm({"number": cell.translation.latest.number})
+            form.is_valid()
             form.add_error(None, error.message)
         else:
             messages.success(
