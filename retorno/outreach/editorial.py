@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retorno.outreach.models import LANGUAGES, PageTranslation, PageVersion, PublicPage
 
 MISSING, DRAFT, PUBLISHED, NEWER_DRAFT = "missing", "draft", "published", "newer_draft"
 STATE_LABELS = {
-    MISSING: _("Missing"),
+    MISSING: pgettext_lazy("translation", "Missing"),
     DRAFT: _("Draft only"),
     PUBLISHED: _("Published"),
     NEWER_DRAFT: _("Published, with a newer draft"),

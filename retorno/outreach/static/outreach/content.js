@@ -14,7 +14,7 @@
     field.setAttribute("aria-describedby", (describedby + " " + count.id).trim());
     function update() {
       var length = field.value.trim().replace(/\s+/g, " ").length;
-      count.textContent = template.replace("%(count)s", length).replace("%(max)s", max);
+      count.textContent = template.replace("{count}", length).replace("{max}", max);
       count.classList.toggle("text-danger", length > max);
       count.classList.toggle("fw-semibold", length > max);
     }
