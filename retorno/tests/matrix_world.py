@@ -27,8 +27,11 @@ from retorno.monitoring import actions as monitoring_actions
 from retorno.monitoring import rules as monitoring_rules
 from retorno.monitoring.models import FollowUp
 from retorno.outreach.actions import content as outreach_content
+<<<<<<< HEAD
 from retorno.outreach.actions import public as outreach_public
 from retorno.outreach.models import Campaign, InfoSession
+=======
+>>>>>>> content
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -102,9 +105,14 @@ PERSONAS = {
     "monitoring_desk_of": ("sofia", "lucia", "mateo"),
     # A programme's monitoring schedule: programme coordination sets it.
     "monitoring_schedule": ("lucia", "mateo", "irene"),
+<<<<<<< HEAD
     # Leads in the API (_outreach_api_world): a lead for Milan. Madrid's Darío works leads but not
     # Milan's; the M&E officer works no lead; Milan's outreach officer does.
     "api_leads": ("dario", "eva", "olga"),
+=======
+    # The public site's editors: outreach officers only; a partner and a caseworker get 403.
+    "public_content": ("carla", "ana", "olga"),
+>>>>>>> content
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -217,6 +225,7 @@ def build() -> dict:
     grants_api = _grants_api_world(people, case)
     monitoring_api = _monitoring_api_world(people, case)
     monitoring_pages = _monitoring_pages_world(people, case)
+    outreach_content = _outreach_content_world(people)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -265,7 +274,11 @@ def build() -> dict:
         **grants_api,
         **monitoring_api,
         **monitoring_pages,
+<<<<<<< HEAD
         **_outreach_api_world(people),
+=======
+        **outreach_content,
+>>>>>>> content
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -359,3 +372,16 @@ def _monitoring_pages_world(people, case) -> dict:
         "follow_up_id": first.public_id,
         "version_id": monitoring_rules.default_instrument_version().public_id,
     }
+
+
+def _outreach_content_world(people) -> dict:
+    """For the public site's editors: a page written in Italian (version 1, published) and in
+    Spanish (version 1, a draft); its Italian version 1 is the one restored."""
+    olga = acting(people.olga)
+    page = outreach_content.create_page(actor=olga, key="matrix-offer", kind="page")
+    for language, title in (("it", "Il programma"), ("es", "El programa")):
+        outreach_content.save_version(
+            page, actor=olga, language=language, title=title, description=title, body=title
+        )
+    outreach_content.publish(page, actor=olga, language="it")
+    return {"content_page": page.public_id}

@@ -79,6 +79,34 @@ HTML = {
     "monitoring:schedule": E("L 403 403 200", "L 403 403 422", who="monitoring_schedule"),
     "monitoring:survey": E("L 404 404 200", "L 404 404 302", who="case"),
     "monitoring:survey_start": E("L 405 405 405", "L 404 404 302", who="case"),
+    # The public site's editors (_outreach_content_world): a page, Italian version 1 published,
+    # Spanish version 1 a draft. Only outreach officers edit it; a partner and a caseworker 403.
+    "outreach:content": E("L 403 403 200", who="public_content"),
+    "outreach:content_create": E("L 403 403 200", "L 403 403 422", who="public_content"),
+    "outreach:content_page": E(
+        "L 403 403 200", "L 403 403 422", who="public_content", page_id="content_page"
+    ),
+    "outreach:content_preview": E(
+        "L 403 403 200", who="public_content", page_id="content_page", language="es"
+    ),
+    "outreach:content_publish": E(
+        "L 403 403 200",
+        "L 403 403 422",
+        who="public_content",
+        page_id="content_page",
+        language="es",
+    ),
+    "outreach:content_restore": E(
+        "L 403 403 405",
+        "L 403 403 422",
+        who="public_content",
+        page_id="content_page",
+        language="it",
+        number=1,
+    ),
+    "outreach:content_versions": E(
+        "L 403 403 200", who="public_content", page_id="content_page", language="es"
+    ),
     "programmes:cycle": E("L 403 403 200", "L 403 403 200", who="admin"),
     "programmes:cycle_create": E("L 403 403 200", "L 403 403 200", who="admin"),
     "cases:document_download": E("L 404 404 200", who="case"),

@@ -77,3 +77,50 @@ def test_markdown_is_cleaned_of_scripts():
     html = rendering.render("# Title\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))")
     assert "<h2>Title</h2>" in html
     assert "<script" not in html and "javascript:" not in html
+
+
+def test_restoring_saves_an_old_text_as_a_new_draft(olga, page):
+    _save(page, olga, title="Primo")
+    content.publish(page, actor=olga, language="it")
+    _save(page, olga, based_on=1, title="Secondo")
+    restored = content.restore_version(page, actor=olga, language="it", number=1, based_on=2)
+    assert (restored.number, restored.title, restored.published_at) == (3, "Primo", None)
+    assert_audited(
+        "public_page.restored", actor=olga, target=page, detail={"version": 3, "restored": 1}
+    )
+    assert queries.published_page("offer", "it").version.number == 1
+    with pytest.raises(ActionError) as refused:
+        content.restore_version(page, actor=olga, language="it", number=2, based_on=2)
+    assert refused.value.code == "conflict"
+    with pytest.raises(ActionError) as missing:
+        content.restore_version(page, actor=olga, language="it", number=9, based_on=3)
+    assert missing.value.field == "number"
+
+
+def test_a_translation_restored_keeps_the_source_version_it_followed(olga, page):
+    _save(page, olga)
+    _save(page, olga, language="es", title="El programa")
+    _save(page, olga, based_on=1, title="Il programma, riscritto")
+    _save(page, olga, language="es", based_on=1, title="El programa, nuevo")
+    restored = content.restore_version(page, actor=olga, language="es", number=1, based_on=2)
+    assert (restored.title, restored.source_number) == ("El programa", 1)
+
+
+def test_a_guide_needs_one_country_and_a_page_none(olga):
+    with pytest.raises(ActionError) as refused:
+        content.create_page(actor=olga, key="guide-pe", kind="guide")
+    assert refused.value.field == "country"
+    content.create_page(actor=olga, key="guide-pe", kind="guide", country="PE")
+    with pytest.raises(ActionError) as twice:
+        content.create_page(actor=olga, key="guide-pe-2", kind="guide", country="PE")
+    assert twice.value.field == "country"
+    with pytest.raises(ActionError) as page_with_country:
+        content.create_page(actor=olga, key="faq", kind="page", country="PE")
+    assert page_with_country.value.field == "country"
+
+
+def test_a_title_too_long_is_refused_with_its_limit(olga, page):
+    with pytest.raises(ActionError) as refused:
+        _save(page, olga, title="x" * 121)
+    assert refused.value.field == "title"
+    assert "120 characters or fewer" in refused.value.message
