@@ -3,8 +3,9 @@ leads flagged on My work, and what it holds about a person."""
 
 from django.utils.translation import gettext_lazy as _
 
-from retorno.lib.plugins import AppPlugin
-from retorno.outreach import personal_data
+from retorno.accounts.roles import Capability
+from retorno.lib.plugins import AppPlugin, MyWorkItem, NavSection
+from retorno.outreach import personal_data, queries
 from retorno.outreach.actions import content, leads, public, sessions
 
 VERBS = {
@@ -18,6 +19,17 @@ VERBS = {
 PLUGIN = AppPlugin(
     urls="retorno.outreach.urls",
     url_prefix="",
+    # Leads (helper "leads"): the desk's inbox, and the new leads not answered in time.
+    navigation=(
+        NavSection(
+            _("Leads"),
+            "outreach:leads",
+            Capability.RUN_OUTREACH,
+            position=172,
+            badge=queries.new_leads_count,
+        ),
+    ),
+    my_work=(MyWorkItem("leads", 28, "outreach/leads/my_work.html", queries.my_unanswered_leads),),
     audit_verbs=VERBS,
     personal_data_models=("Lead", "SignUp"),
     other_models=(
