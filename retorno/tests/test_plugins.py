@@ -130,6 +130,7 @@ def test_my_work_items_come_in_the_order_the_apps_declare():
         "handovers",
         "at_risk",
         "lost_contact",
+        "leads",
         "approvals",
         "grant_approvals",
         "overdue_referrals",
