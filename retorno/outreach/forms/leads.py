@@ -65,7 +65,7 @@ class ContactedForm(VersionForm):
 
 class NotInterestedForm(VersionForm):
     note = forms.CharField(
-        label=_("Note (optional)"),
+        label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, **STAFF}),
     )
@@ -94,7 +94,7 @@ class ConvertForm(VersionForm):
 
 class ReopenForm(VersionForm):
     note = forms.CharField(
-        label=_("Why it is reopened (optional)"),
+        label=_("Why it is reopened"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, **STAFF}),
     )
