@@ -236,6 +236,7 @@ def test_a_desk_coordinator_sets_the_days_and_a_caseworker_reads_them(personas):
     assert "Lombardia" in page_text(response)
     assert ana.post(url, {"form": "days", "desk": "MIL", "response_days": "2"}).status_code == 403
     bruno = client_for(personas.bruno)
+    assert "Change the days of Milan desk" in page_text(bruno.get(url))
     response = bruno.post(
         url, {"form": "days", "desk": "MIL", "response_days": "0", "retention_days": "90"}
     )

@@ -278,6 +278,7 @@ def lead_settings(request):
         status = 422
     context = {
         "days_form": days_form if settable else None,
+        "single_desk": settable[0] if len(settable) == 1 else None,
         "rule_form": rule_form if may_rule else None,
         "desk_rows": queries.desk_settings(desks),
         "regions": queries.region_table(desks),
