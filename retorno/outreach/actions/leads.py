@@ -152,7 +152,8 @@ def mark_contacted(lead: Lead, *, actor, version, note: str = "") -> Lead:
     lead.status = Lead.Status.CONTACTED
     lead.note = _note(lead, note, now)
     _save(lead, actor=actor, now=now, fields=["status", "note"])
-    _audit("lead.contacted", lead, actor=actor, changes=changes, detail={"note": note.strip()})
+    # The note stays on the lead (erased with it), never in the audit trail, which is kept.
+    _audit("lead.contacted", lead, actor=actor, changes=changes)
     return lead
 
 
