@@ -13,7 +13,7 @@ from retorno.cases import access as case_access
 from retorno.cases.tests.factories import register
 from retorno.conftest import acting
 from retorno.lib.errors import ActionError, PossibleDuplicate
-from retorno.outreach import access
+from retorno.outreach import access, queries
 from retorno.outreach.actions import leads as actions
 from retorno.outreach.models import DeskOutreach, Lead, RegionRule
 from retorno.testing.audit import assert_audited
@@ -260,3 +260,26 @@ def test_the_erasure_command_erases_and_says_how_many(make_lead, olga, capsys):
     call_command("erase_expired_leads", "--today", later.isoformat())
     assert "1 leads erased (MIL 1)" in capsys.readouterr().out
     assert not Lead.objects.filter(pk=lead.pk).exists()
+
+
+def test_a_phone_that_cannot_be_read_is_carried_over_as_typed(make_lead, personas):
+    lead = make_lead(phone="0039 12", channel="phone")
+    person = actions.person_from(lead, personas.org("MIL"))
+    assert person["phone_europe"] == "0039 12"
+    lead = make_lead(phone="333 123 4567", channel="phone")
+    assert actions.person_from(lead, personas.org("MIL"))["phone_europe"] == "+393331234567"
+
+
+def test_my_work_reads_the_unanswered_leads_in_one_query(
+    make_lead, personas, django_assert_num_queries
+):
+    lead = make_lead()
+    Lead.objects.filter(pk=lead.pk).update(respond_by=timezone.localdate() - datetime.timedelta(1))
+    olga = acting(personas.olga)
+    with django_assert_num_queries(1):
+        found = queries.my_unanswered_leads(olga, timezone.localdate())
+    assert found["count"] == 1
+    assert found["oldest"] == timezone.localdate() - datetime.timedelta(1)
+    # Coordinators read the inbox's counts instead; other desks see nothing of Milan's.
+    assert queries.my_unanswered_leads(acting(personas.bruno), timezone.localdate()) is None
+    assert queries.my_unanswered_leads(acting(personas.dario), timezone.localdate()) is None

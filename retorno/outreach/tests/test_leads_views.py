@@ -290,3 +290,16 @@ def test_the_nav_shows_the_new_leads_to_outreach_officers(make_lead, personas):
     text = page_text(client_for(personas.olga).get(reverse("outreach:leads")))
     assert 'href="/outreach/leads/"' in text
     assert '2<span class="visually-hidden"> waiting' in text
+
+
+def test_a_caseworker_converting_sees_the_look_alikes_she_may_see(make_lead, personas):
+    earlier = register(personas.ana, given_names="Rosa Elena", first_surname="Quispe")
+    lead = make_lead()
+    response = client_for(personas.ana).post(
+        lead_url(lead), {"action": "convert", "convert-version": "1"}
+    )
+    assert response.status_code == 200
+    text = page_text(response)
+    assert reverse("cases:case", kwargs={"case_id": earlier.public_id}) in text
+    assert earlier.reference in text
+    assert "Someone registered may be this person" not in text
