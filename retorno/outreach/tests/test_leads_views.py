@@ -303,3 +303,12 @@ def test_a_caseworker_converting_sees_the_look_alikes_she_may_see(make_lead, per
     assert reverse("cases:case", kwargs={"case_id": earlier.public_id}) in text
     assert earlier.reference in text
     assert "Someone registered may be this person" not in text
+
+
+def test_a_lead_from_a_session_names_the_session(make_session, lead_fields, personas):
+    session = make_session(title="Tornare in Perù: cosa sapere", venue="Casa delle Associazioni")
+    lead = public.create_lead(source="session", fields=lead_fields, consent=True, session=session)
+    text = page_text(client_for(personas.olga).get(lead_url(lead)))
+    assert "From the info session" in text
+    assert "Tornare in Perù: cosa sapere" in text and "Casa delle Associazioni" in text
+    assert "Info session" in text
