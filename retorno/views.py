@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localdate
 from django.views.decorators.cache import never_cache
 
 from retorno.accounts.roles import Capability
@@ -22,7 +23,21 @@ def home(request):
         return render(request, "cases/my_work.html", context)
     if user.membership is not None and user.can(Capability.ANSWER_REFERRALS):
         return redirect("referrals:inbox")
+    if user.membership is not None and user.can(Capability.RUN_OUTREACH):
+        # Outreach officers do not work on cases, but leads wait for them on My work too.
+        context["attention"] = attention(user, localdate())
+        context["shows_attention"] = True
     return render(request, "home.html", context)
+
+
+def attention(user, today) -> list[dict]:
+    """ "Needs your attention": what the apps declare in their plugin.py, in their order."""
+    found_items = []
+    for item in registry().my_work:
+        found = item.context(user, today)
+        if found:
+            found_items.append({"key": item.key, "template": item.template, **found})
+    return found_items
 
 
 def my_work(user) -> dict:
@@ -48,15 +63,9 @@ def my_work(user) -> dict:
         for code in Phase.values
         if code != Phase.CLOSED  # "my open cases": closed ones are in the case list
     ]
-    # "Needs your attention": what the apps declare in their plugin.py, in their order.
-    attention = []
-    for item in registry().my_work:
-        found = item.context(user, today)
-        if found:
-            attention.append({"key": item.key, "template": item.template, **found})
     return {
         "today": today,
-        "attention": attention,
+        "attention": attention(user, today),
         "phases": phases,
         "is_coordinator": user.can(Capability.MANAGE_CASES),
         "my_total": sum(my_counts.values()) - my_counts[Phase.CLOSED],

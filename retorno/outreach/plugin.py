@@ -4,8 +4,8 @@ leads flagged on My work, and what it holds about a person."""
 from django.utils.translation import gettext_lazy as _
 
 from retorno.accounts.roles import Capability
-from retorno.lib.plugins import AppPlugin, NavSection
-from retorno.outreach import personal_data
+from retorno.lib.plugins import AppPlugin, MyWorkItem, NavSection
+from retorno.outreach import personal_data, queries
 from retorno.outreach.actions import content, leads, public, sessions
 
 VERBS = {
@@ -22,7 +22,15 @@ PLUGIN = AppPlugin(
     url_prefix="",
     navigation=(
         NavSection(_("Public site"), "outreach:content", Capability.RUN_OUTREACH, position=170),
+        NavSection(
+            _("Leads"),
+            "outreach:leads",
+            Capability.RUN_OUTREACH,
+            position=172,
+            badge=queries.new_leads_count,
+        ),
     ),
+    my_work=(MyWorkItem("leads", 28, "outreach/leads/my_work.html", queries.my_unanswered_leads),),
     audit_verbs=VERBS,
     personal_data_models=("Lead", "SignUp"),
     other_models=(

@@ -27,11 +27,9 @@ from retorno.monitoring import actions as monitoring_actions
 from retorno.monitoring import rules as monitoring_rules
 from retorno.monitoring.models import FollowUp
 from retorno.outreach.actions import content as outreach_content
-<<<<<<< HEAD
+from retorno.outreach.actions import leads as outreach_leads
 from retorno.outreach.actions import public as outreach_public
 from retorno.outreach.models import Campaign, InfoSession
-=======
->>>>>>> content
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -105,14 +103,17 @@ PERSONAS = {
     "monitoring_desk_of": ("sofia", "lucia", "mateo"),
     # A programme's monitoring schedule: programme coordination sets it.
     "monitoring_schedule": ("lucia", "mateo", "irene"),
-<<<<<<< HEAD
     # Leads in the API (_outreach_api_world): a lead for Milan. Madrid's Darío works leads but not
     # Milan's; the M&E officer works no lead; Milan's outreach officer does.
     "api_leads": ("dario", "eva", "olga"),
-=======
     # The public site's editors: outreach officers only; a partner and a caseworker get 403.
     "public_content": ("carla", "ana", "olga"),
->>>>>>> content
+    # Leads: Milan's, triaged by Olga; Darío (Madrid) does not see them. Milan's inbox: a partner
+    # has none, Madrid's caseworker reads Madrid's, Olga Milan's. The settings of leads: a
+    # caseworker reads them, Milan's coordinator sets Milan's days.
+    "lead": ("dario", "dario", "olga"),
+    "leads": ("carla", "dario", "olga"),
+    "lead_settings": ("carla", "ana", "bruno"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -225,7 +226,8 @@ def build() -> dict:
     grants_api = _grants_api_world(people, case)
     monitoring_api = _monitoring_api_world(people, case)
     monitoring_pages = _monitoring_pages_world(people, case)
-    outreach_content = _outreach_content_world(people)
+    content_ids = _outreach_content_world(people)
+    leads_ids = _outreach_leads_world(people)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -274,11 +276,9 @@ def build() -> dict:
         **grants_api,
         **monitoring_api,
         **monitoring_pages,
-<<<<<<< HEAD
         **_outreach_api_world(people),
-=======
-        **outreach_content,
->>>>>>> content
+        **content_ids,
+        **leads_ids,
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -385,3 +385,22 @@ def _outreach_content_world(people) -> dict:
         )
     outreach_content.publish(page, actor=olga, language="it")
     return {"content_page": page.public_id}
+
+
+def _outreach_leads_world(people) -> dict:
+    """For the leads pages: a request to be contacted from Lombardy (Milan's inbox), and another
+    that Olga closed as not interested."""
+    fields = {
+        "given_names": "Rosa Elena",
+        "surnames": "Quispe Huamán",
+        "channel": "phone",
+        "phone": "+39 333 123 4567",
+        "region": "IT-25",
+        "province": "Milano",
+        "return_country": "PE",
+        "language": "es",
+    }
+    lead = outreach_public.create_lead(source="site", fields=fields, consent=True)
+    closed = outreach_public.create_lead(source="site", fields=fields, consent=True)
+    outreach_leads.mark_not_interested(closed, actor=acting(people.olga), version=1)
+    return {"lead_id": lead.public_id, "closed_lead": closed.public_id}

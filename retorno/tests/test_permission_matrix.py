@@ -225,6 +225,13 @@ HTML = {
     "plans:summary": E("L 404 403 302", "L 404 403 302", who="case"),
     "plans:version": E("L 404 404 200", who="case"),
     "privacy": E("200 200 200 200", who="public"),
+    # Leads (_outreach_leads_world): a new lead for Milan, and one Milan closed as not interested.
+    # Nobody reads a lead without being able to triage it, so the reader is the outsider: Darío,
+    # at Madrid, for whom Milan's leads do not exist. A closed lead is read-only: 403 to a change.
+    "outreach:lead": E("L 404 404 200", "L 404 404 422", who="lead"),
+    "outreach:lead@closed": E("L 404 404 200", "L 404 404 403", who="lead", lead_id="closed_lead"),
+    "outreach:lead_settings": E("L 403 200 200", "L 403 403 422", who="lead_settings"),
+    "outreach:leads": E("L 403 200 200", who="leads"),
     "referrals:answer": E("L 404 403 302", "L 404 403 302", who="inbox"),
     "referrals:case": E("L 404 404 200", who="case"),
     "referrals:consent": E("L 404 403 200", "L 404 403 200", who="case"),

@@ -43,6 +43,7 @@ from retorno.cases.actions.phases import (
 from retorno.cases.actions.registration import (
     add_household_member,
     assign_caseworker,
+    register_inquiry,
     register_returnee,
     remove_household_member,
     set_priority,
@@ -81,6 +82,7 @@ __all__ = [
     "record_document_download",
     "record_person_view",
     "record_vulnerability",
+    "register_inquiry",
     "register_returnee",
     "remove_household_member",
     "remove_sensitive_flag",

@@ -86,6 +86,34 @@ def register_returnee(
     )
 
 
+@transaction.atomic
+def register_inquiry(
+    *, actor, person: dict, confirmed_not_duplicate: bool = False, source_note: str = ""
+) -> Case:
+    """Open a case in phase inquiry at the actor's European desk for a person who asked the
+    programme for help (a request to be contacted, say). Caseworkers and coordinators of the
+    desk do it, and so do its outreach officers, who turn requests into inquiries but do not
+    work on cases (they do not see the case afterwards). The duplicate rule is the one of
+    registration (`require_not_duplicate`); `source_note` says where the request came from and
+    is kept with the audit event of the opening."""
+    if not (actor.can(Capability.WORK_CASES) or actor.can(Capability.RUN_OUTREACH)):
+        raise ActionError(_("Your role does not allow this."), code="forbidden")
+    desk = actor.organisation
+    if desk is None or desk.kind != Organisation.Kind.EUROPEAN_DESK or not desk.is_active:
+        raise ActionError(_("Inquiries are opened at a European desk."), code="forbidden")
+    if not confirmed_not_duplicate:
+        require_not_duplicate(actor, person)
+    new_person = create_person(fields=person)
+    case = _open_case(
+        new_person, actor=actor, desk=desk, phase=Phase.INQUIRY, priority="normal", audit=False
+    )
+    detail = {"desk": desk.code, "phase": Phase.INQUIRY, "cycle": str(case.cycle)}
+    if source_note:
+        detail["source"] = source_note
+    audit_case("case.opened", actor=actor, case=case, detail=detail)
+    return case
+
+
 def require_not_duplicate(actor, person: dict, documents=()) -> None:
     """The rule at registration, for the pages, the API and anything else that registers: a
     person who looks like someone registered already (whether the actor may see them or not) is
