@@ -3,7 +3,8 @@ leads flagged on My work, and what it holds about a person."""
 
 from django.utils.translation import gettext_lazy as _
 
-from retorno.lib.plugins import AppPlugin
+from retorno.accounts.roles import Capability
+from retorno.lib.plugins import AppPlugin, NavSection
 from retorno.outreach import personal_data
 from retorno.outreach.actions import content, leads, public, sessions
 
@@ -19,6 +20,9 @@ PLUGIN = AppPlugin(
     urls="retorno.outreach.urls",
     url_prefix="",
     audit_verbs=VERBS,
+    navigation=(
+        NavSection(_("Campaign"), "outreach:campaign", Capability.RUN_OUTREACH, position=175),
+    ),
     personal_data_models=("Lead", "SignUp"),
     other_models=(
         "PublicPage",

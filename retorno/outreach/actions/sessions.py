@@ -17,6 +17,7 @@ from django_countries import countries
 from retorno.audit.events import record
 from retorno.lib.errors import ActionError
 from retorno.outreach import access, regions
+from retorno.outreach.actions import public
 from retorno.outreach.actions.common import conflict
 from retorno.outreach.models import (
     AttendanceCount,
@@ -290,6 +291,15 @@ def mark_held(session: InfoSession, *, actor) -> InfoSession:
 def record_signups_view(session: InfoSession, *, actor) -> None:
     """Reading the names of those who signed up is an audit event."""
     record("info_session.signups_viewed", actor=actor, target=session)
+
+
+def cancel_place(signup: SignUp, *, actor) -> list[SignUp]:
+    """Staff of the desk cancel a place (the person called to say they cannot come); the place
+    goes to the first on the waiting list. Audited as the person's own cancellation is."""
+    require_session_desk(actor, signup.session)
+    if signup.status == SignUp.Status.CANCELLED:
+        raise ActionError(_("This place is cancelled already."), code="already_done")
+    return public.cancel_sign_up(signup, actor=actor)
 
 
 # --- Materials ---------------------------------------------------------------------------------
