@@ -26,6 +26,8 @@ from retorno.grants.tests import factories as grant_factories
 from retorno.monitoring import actions as monitoring_actions
 from retorno.monitoring import rules as monitoring_rules
 from retorno.monitoring.models import FollowUp
+from retorno.outreach.actions import public as outreach_public
+from retorno.outreach.actions import sessions as outreach_sessions
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -99,6 +101,17 @@ PERSONAS = {
     "monitoring_desk_of": ("sofia", "lucia", "mateo"),
     # A programme's monitoring schedule: programme coordination sets it.
     "monitoring_schedule": ("lucia", "mateo", "irene"),
+    # The campaign (_outreach_sessions_world): a partner has no part in it, a Milan caseworker
+    # reads it, the Milan outreach officer runs it.
+    "outreach_campaign": ("carla", "ana", "olga"),
+    # A Milan info session: a partner sees nothing of it, a Madrid caseworker reads it (not who
+    # signed up) and changes nothing, the Milan outreach officer runs it.
+    "outreach_session": ("carla", "dario", "olga"),
+    # Who signed up for the Milan session: the Madrid caseworker gets 404, the Milan caseworker
+    # reads the names, the outreach officer records attendance.
+    "outreach_signups": ("dario", "ana", "olga"),
+    # The campaign's figures: a partner and a caseworker do not read them, the M&E officer does.
+    "outreach_figures": ("carla", "ana", "eva"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -211,6 +224,7 @@ def build() -> dict:
     grants_api = _grants_api_world(people, case)
     monitoring_api = _monitoring_api_world(people, case)
     monitoring_pages = _monitoring_pages_world(people, case)
+    outreach_sessions = _outreach_sessions_world(people)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -259,6 +273,7 @@ def build() -> dict:
         **grants_api,
         **monitoring_api,
         **monitoring_pages,
+        **outreach_sessions,
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -304,4 +319,39 @@ def _monitoring_pages_world(people, case) -> dict:
     return {
         "follow_up_id": first.public_id,
         "version_id": monitoring_rules.default_instrument_version().public_id,
+    }
+
+
+def _outreach_sessions_world(people) -> dict:
+    """For the campaign's pages: a campaign of the latest cycle, a Milan session next week with
+    one sign-up and a leaflet."""
+    olga = acting(people.olga)
+    cycle = Cycle.objects.order_by("-starts_on").first()
+    campaign = outreach_sessions.create_campaign(cycle, actor=olga, name="Tornare informati")
+    starts = timezone.now() + datetime.timedelta(days=7)
+    session = outreach_sessions.create_session(
+        campaign,
+        actor=olga,
+        title="Tornare in Perù",
+        language="es",
+        region="IT-25",
+        province="Milano",
+        venue="Casa delle Associazioni",
+        address="Via Marsala 8, Milano",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience="migrants",
+        capacity=20,
+    )
+    outreach_public.sign_up(session, name="Rosa Quispe", email="rosa@example.org", language="es")
+    material = outreach_sessions.add_material(
+        session,
+        actor=olga,
+        title="Volantino",
+        file=SimpleUploadedFile("volantino.pdf", PDF, content_type="application/pdf"),
+    )
+    return {
+        "outreach_campaign": campaign.public_id,
+        "outreach_session": session.public_id,
+        "outreach_material": material.public_id,
     }

@@ -68,6 +68,7 @@ def test_the_navigation_is_in_the_same_order_as_before():
         "grants:list",
         "grants:budget",
         "monitoring:desk",
+        "outreach:campaign",
         "directory:services",
         "directory:our_services",
         "referrals:inbox",
