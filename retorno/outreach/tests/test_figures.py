@@ -80,7 +80,9 @@ def build_world(personas, campaign, make_session, lead_fields):
     )
     madrid = public.submit_contact_request(fields={**lead_fields, "region": "ES-MD"}, consent=True)
     ana, dario = personas.ana, personas.dario
-    converted(site, handed_over(register(ana), ana, personas.org("LIM")))
+    handover = handed_over(register(ana), ana, personas.org("LIM"))
+    assert handover.case.phase == "handed_over"
+    converted(site, handover.case)
     reintegrating = register(ana, given_names="Elena")
     Case.objects.filter(pk=reintegrating.pk).update(phase="reintegration")  # months later
     converted(referred, reintegrating)
