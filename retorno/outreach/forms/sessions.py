@@ -1,8 +1,11 @@
 """The campaign pages' forms: they parse what was typed, never save (outreach.actions.sessions
 does). A form sent back with an error shows what was typed."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -70,20 +73,28 @@ class SessionForm(VersionForm):
         choices=settings.LANGUAGES,
         error_messages={"required": _("Choose the language of the session.")},
     )
-    starts_at = forms.DateTimeField(
-        label=_("Starts at"),
-        widget=widgets.DateTimeInput,
+    day = forms.DateField(
+        label=_("Day"),
+        widget=widgets.DateInput,
         error_messages={
-            "required": _("Write when the session starts."),
-            "invalid": _("Write a real date and time."),
+            "required": _("Write the day of the session."),
+            "invalid": _("Write a real date."),
         },
     )
-    ends_at = forms.DateTimeField(
+    start_time = forms.TimeField(
+        label=_("Starts at"),
+        widget=widgets.TimeInput,
+        error_messages={
+            "required": _("Write when the session starts."),
+            "invalid": _("Write a real time, such as 18:30."),
+        },
+    )
+    end_time = forms.TimeField(
         label=_("Ends at"),
-        widget=widgets.DateTimeInput,
+        widget=widgets.TimeInput,
         error_messages={
             "required": _("Write when the session ends."),
-            "invalid": _("Write a real date and time."),
+            "invalid": _("Write a real time, such as 20:00."),
         },
     )
     region = forms.ChoiceField(
@@ -134,16 +145,22 @@ class SessionForm(VersionForm):
         else:
             self.fields["campaign"].queryset = campaigns
 
+    # The action's names for the times, and the fields that show them.
+    ACTION_FIELDS = {"starts_at": "start_time", "ends_at": "end_time"}
+
     @staticmethod
     def initial_for(session: InfoSession) -> dict:
+        starts = timezone.localtime(session.starts_at)
         return {
+            "day": starts.date(),
+            "start_time": starts.time().replace(second=0, microsecond=0),
+            "end_time": timezone.localtime(session.ends_at).time().replace(second=0, microsecond=0),
+        } | {
             name: getattr(session, name)
             for name in (
                 "title",
                 "audience",
                 "language",
-                "starts_at",
-                "ends_at",
                 "region",
                 "province",
                 "venue",
@@ -155,7 +172,25 @@ class SessionForm(VersionForm):
         }
 
     def action_fields(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k not in ("campaign", "version")}
+        """The session's fields as the action takes them: the day and times as moments in the
+        desk's time zone (the site's)."""
+        data = self.cleaned_data
+        day = data["day"]
+        fields = {
+            k: v
+            for k, v in data.items()
+            if k not in ("campaign", "version", "day", "start_time", "end_time")
+        }
+        fields["starts_at"] = timezone.make_aware(
+            datetime.datetime.combine(day, data["start_time"])
+        )
+        fields["ends_at"] = timezone.make_aware(datetime.datetime.combine(day, data["end_time"]))
+        return fields
+
+    def action_error(self, error) -> None:
+        """Show an ActionError beside the field it names (the times by their own fields)."""
+        field = self.ACTION_FIELDS.get(error.field, error.field)
+        self.add_error(field if field in self.fields else None, error.message)
 
 
 class MaterialForm(forms.Form):

@@ -42,6 +42,9 @@ def test_the_session_and_the_figures(
     assert milan.title in page.inner_text("main")
     look(page, f"campaign-{device}")
 
+    page.goto(f"{base}/outreach/sessions/new/")
+    look(page, f"session-form-{device}")
+
     page.goto(f"{base}/outreach/sessions/{milan.public_id}/counts/")
     page.select_option("#id_form-1-nationality", "EC")
     page.select_option("#id_form-1-sex", "female")

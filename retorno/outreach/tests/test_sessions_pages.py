@@ -28,8 +28,9 @@ def posted_session(campaign, **changes):
         "title": "Tornare in Bolivia",
         "audience": "migrants",
         "language": "es",
-        "starts_at": when(12).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": when(12, 20).strftime("%Y-%m-%dT%H:%M"),
+        "day": when(12).strftime("%Y-%m-%d"),
+        "start_time": "18:00",
+        "end_time": "20:00",
         "region": "IT-42",
         "province": "Genova",
         "venue": "Biblioteca Berio",
@@ -87,11 +88,12 @@ def test_a_partner_does_not_see_the_campaign(as_user, personas):
 
 def test_a_session_with_bad_input_comes_back_with_what_was_typed(as_user, personas, campaign):
     client = as_user(personas.olga)
-    data = posted_session(campaign, ends_at=when(12, 17).strftime("%Y-%m-%dT%H:%M"))
+    data = posted_session(campaign, end_time="17:30")
     page = client.post(reverse("outreach:session_create"), data)
     assert page.status_code == 422
     text = page.content.decode()
     assert "The session must end after it starts." in text
+    assert 'id="id_end_time-error"' in text and 'value="17:30"' in text
     assert 'value="Biblioteca Berio"' in text and 'value="Via del Seminario 16, Genova"' in text
     assert not InfoSession.objects.exists()
     created = client.post(reverse("outreach:session_create"), posted_session(campaign))

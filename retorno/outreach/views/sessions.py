@@ -168,7 +168,7 @@ def session_create(request):
                 form.cleaned_data["campaign"], actor=user, **form.action_fields()
             )
         except ActionError as error:
-            form_error(form, error)
+            form.action_error(error)
         else:
             messages.success(request, _("The session is created."))
             return _to_session(session)
@@ -238,7 +238,7 @@ def session_edit(request, session_id):
                 **form.action_fields(),
             )
         except ActionError as error:
-            form_error(form, error)
+            form.action_error(error)
         else:
             messages.success(request, _("The session is saved."))
             return _to_session(found)
