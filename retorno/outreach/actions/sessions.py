@@ -467,6 +467,14 @@ def set_organisations(session: InfoSession, *, actor, partners, reached) -> None
     """The partner organisations of a session and the organisations it reached."""
     require_session_desk(actor, session)
     partners, reached = list(partners), list(reached)
+    if reached and session.audience == Audience.MIGRANTS:
+        raise ActionError(
+            _(
+                "Organisations reached are recorded for sessions aimed at local organisations: "
+                "change who the session is for first."
+            ),
+            field="reached",
+        )
     session.partners.set(partners)
     session.organisations_reached.set(reached)
     record(

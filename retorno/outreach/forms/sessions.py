@@ -282,12 +282,15 @@ class OrganisationsForm(forms.Form):
         help_text=_("The organisations that took part to learn about the programme."),
     )
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, with_reached=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partners"].queryset = organisations
-        self.fields["reached"].queryset = organisations
         self.fields["partners"].to_field_name = "public_id"
-        self.fields["reached"].to_field_name = "public_id"
+        if with_reached:
+            self.fields["reached"].queryset = organisations
+            self.fields["reached"].to_field_name = "public_id"
+        else:  # a session for migrants only reaches no organisation
+            del self.fields["reached"]
 
 
 class LocalOrganisationForm(forms.Form):

@@ -41,7 +41,7 @@ def build_world(personas, campaign, make_session, lead_fields):
     )
     campaign.cycle.refresh_from_db()
     olga = acting(personas.olga)
-    milan = make_session(region="IT-25")
+    milan = make_session(region="IT-25", audience="both")
     public.sign_up(
         milan,
         name="Rosa Quispe",
@@ -56,7 +56,7 @@ def build_world(personas, campaign, make_session, lead_fields):
     sessions.record_attendance(milan, actor=olga, attended={str(rosa.public_id): True})
     sessions.set_counts(milan, actor=olga, rows=[{"sex": "male", "age_band": "30-44", "count": 5}])
     sessions.mark_held(milan, actor=olga)
-    turin = started(make_session(region="IT-21", province="Torino"))
+    turin = started(make_session(region="IT-21", province="Torino", audience="both"))
     sessions.set_counts(
         turin,
         actor=olga,

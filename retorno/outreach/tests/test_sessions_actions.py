@@ -293,6 +293,13 @@ def test_partners_and_organisations_reached(personas, make_session):
     sessions.set_organisations(session, actor=olga, partners=[caritas], reached=[consulate])
     assert list(session.partners.all()) == [caritas]
     assert list(session.organisations_reached.all()) == [consulate]
+    for_migrants = make_session(audience="migrants")
+    with pytest.raises(ActionError) as refused:
+        sessions.set_organisations(for_migrants, actor=olga, partners=[caritas], reached=[caritas])
+    assert refused.value.field == "reached"
+    sessions.set_organisations(for_migrants, actor=olga, partners=[caritas], reached=[])
+    assert list(for_migrants.partners.all()) == [caritas]
+    sessions.set_organisations(session, actor=olga, partners=[caritas], reached=[consulate])
     assert_audited(
         "info_session.organisations_set",
         actor=personas.olga,

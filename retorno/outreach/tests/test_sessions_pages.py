@@ -336,3 +336,14 @@ def test_runners_create_a_campaign(client, personas, campaign, user):
     done = client.post(url, {"cycle": campaign.cycle.pk, "name": "Seconda ondata"})
     assert done.status_code == 302
     assert "Seconda ondata" in client.get(reverse("outreach:campaign")).content.decode()
+
+
+def test_a_session_for_migrants_only_records_partners_but_no_organisation_reached(
+    client, personas, make_session
+):
+    session = make_session(audience="migrants")
+    client.force_login(personas.olga)
+    url = reverse("outreach:session_organisations", args=[session.public_id])
+    LocalOrganisation.objects.create(name="Arci Milano", kind="association", region="IT-25")
+    page = client.get(url).content.decode()
+    assert 'name="partners"' in page and 'name="reached"' not in page

@@ -39,7 +39,7 @@ from retorno.outreach.forms.sessions import (
     VersionForm,
     count_initial,
 )
-from retorno.outreach.models import InfoSession, LocalOrganisation, SignUp
+from retorno.outreach.models import Audience, InfoSession, LocalOrganisation, SignUp
 from retorno.programmes.models import Cycle
 
 PAGE_SIZE = 50
@@ -422,7 +422,10 @@ def session_organisations(request, session_id):
         "reached": list(found.organisations_reached.all()),
     }
     form = OrganisationsForm(
-        None if adding else _posted(request), organisations=_organisations(), initial=initial
+        None if adding else _posted(request),
+        organisations=_organisations(),
+        initial=initial,
+        with_reached=found.audience != Audience.MIGRANTS,
     )
     new = LocalOrganisationForm(
         request.POST if adding else None,
@@ -443,7 +446,7 @@ def session_organisations(request, session_id):
                 found,
                 actor=request.user,
                 partners=form.cleaned_data["partners"],
-                reached=form.cleaned_data["reached"],
+                reached=form.cleaned_data.get("reached", []),
             )
         except ActionError as error:
             form_error(form, error)
