@@ -199,14 +199,14 @@ def session(request, session_id):
         .prefetch_related("partners", "organisations_reached")
         .get(pk=found.pk)
     )
-    counted = sum(c.count for c in found.counts.all())
+    counts = list(found.counts.all())
     may_change = access.may_run_campaign(user) and access.may_see_signups(user, found)
     context = {
         "session": found,
         "region_name": regions.region_name(found.region),
         "materials": list(found.materials.all()),
-        "counted": counted,
-        "counts": list(found.counts.all()),
+        "counted": sum(c.count for c in counts),
+        "counts": counts,
         "may_change": may_change,
         "may_see_signups": access.may_see_signups(user, found),
         "scheduled": found.status == InfoSession.Status.SCHEDULED,
