@@ -18,7 +18,7 @@ from django.http import Http404
 from retorno.accounts.access import get_or_404
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Capability
-from retorno.outreach.models import InfoSession, Lead, SignUp
+from retorno.outreach.models import Campaign, InfoSession, Lead, SignUp
 
 
 def _member(user):
@@ -118,3 +118,32 @@ def public_sessions() -> QuerySet[InfoSession]:
 def require(condition: bool) -> None:
     if not condition:
         raise Http404
+
+
+# --- The campaign's staff pages (added with the sessions pages) --------------------------------
+
+
+def may_read_campaign(user) -> bool:
+    """The campaign's pages (campaigns, sessions, organisations; no person): the staff of a
+    European desk, and those who read the figures."""
+    return _member(user) is not None and (
+        european_desk_of(user) is not None or may_read_figures(user)
+    )
+
+
+def campaigns_for_staff(user) -> QuerySet[Campaign]:
+    if not may_read_campaign(user):
+        return Campaign.objects.none()
+    return Campaign.objects.all()
+
+
+def get_campaign_for_user(user, public_id, *, write: bool = False) -> Campaign:
+    campaign = get_or_404(campaigns_for_staff(user), public_id)
+    if write and not may_run_campaign(user):
+        raise PermissionDenied
+    return campaign
+
+
+def get_signup_for_user(user, session: InfoSession, public_id) -> SignUp:
+    """One sign-up of a session, for the staff of the desk that runs it (404 for anyone else)."""
+    return get_or_404(signups_visible_to(user).filter(session=session), public_id)

@@ -29,6 +29,7 @@ PLUGIN = AppPlugin(
             position=172,
             badge=queries.new_leads_count,
         ),
+        NavSection(_("Campaign"), "outreach:campaign", Capability.RUN_OUTREACH, position=175),
     ),
     my_work=(MyWorkItem("leads", 28, "outreach/leads/my_work.html", queries.my_unanswered_leads),),
     audit_verbs=VERBS,

@@ -3,24 +3,28 @@ language (or the one available, with a notice), the guides, the sessions of the 
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Min, Q, Value, When
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from retorno.accounts.models import Organisation
 from retorno.accounts.roles import Role
 from retorno.audit.queries import events_for_target
+from retorno.cases.models import PHASE_ORDER, CaseEvent, Phase
 from retorno.outreach import regions
 from retorno.outreach.access import leads_visible_to
 from retorno.outreach.models import (
     LANGUAGES,
+    AttendanceCount,
     DeskOutreach,
     InfoSession,
     Lead,
     PageTranslation,
     PageVersion,
+    PublicCount,
     PublicPage,
     RegionRule,
+    SignUp,
 )
 
 
@@ -187,3 +191,173 @@ def region_table(desks) -> list[dict]:
             }
         )
     return rows
+
+
+# --- The campaign (staff) ----------------------------------------------------------------------
+
+
+def campaign_sessions(campaigns, sessions, *, region: str = "", status: str = ""):
+    """The campaigns and, for each, its sessions (upcoming first, soonest first; then past, most
+    recent first), filtered by region and status. Two queries whatever the number of sessions."""
+    now = timezone.now()
+    campaigns = list(campaigns.select_related("cycle"))
+    sessions = sessions.filter(campaign__in=campaigns).select_related("desk")
+    if region:
+        sessions = sessions.filter(region=region)
+    if status:
+        sessions = sessions.filter(status=status)
+    by_campaign: dict[int, dict] = {c.pk: {"upcoming": [], "past": []} for c in campaigns}
+    for session in sessions.order_by("starts_at", "pk"):
+        when = "upcoming" if session.ends_at >= now else "past"
+        by_campaign[session.campaign_id][when].append(session)
+    for entry in by_campaign.values():
+        entry["past"].reverse()
+    return [(c, by_campaign[c.pk]["upcoming"], by_campaign[c.pk]["past"]) for c in campaigns]
+
+
+@dataclass
+class RegionFigures:
+    region: str
+    sessions_held: int = 0
+    attended_named: int = 0
+    attended_counted: int = 0
+    organisations_reached: int = 0
+    leads_site: int = 0
+    leads_organisation: int = 0
+    leads_session: int = 0
+    inquiries: int = 0
+    departures: int = 0
+    reintegrations: int = 0
+
+    @property
+    def attendees(self) -> int:
+        return self.attended_named + self.attended_counted
+
+    @property
+    def leads(self) -> int:
+        return self.leads_site + self.leads_organisation + self.leads_session
+
+    @property
+    def name(self) -> str:
+        return regions.region_name(self.region) if self.region else ""
+
+
+@dataclass
+class CampaignFigures:
+    cycle: object
+    rows: list  # RegionFigures, one per region with anything, in the order of regions.REGIONS
+    total: RegionFigures
+    page_views: int
+    forms_completed: int
+
+
+FIGURE_FIELDS = (
+    "sessions_held",
+    "attended_named",
+    "attended_counted",
+    "organisations_reached",
+    "leads_site",
+    "leads_organisation",
+    "leads_session",
+    "inquiries",
+    "departures",
+    "reintegrations",
+)
+
+
+def _reached(phase: str):
+    """A case that reached `phase` or a later one: where it is now (closed aside), or a change of
+    phase its timeline records (how a closed case counts by the furthest phase it reached)."""
+    later = PHASE_ORDER[PHASE_ORDER.index(phase) : PHASE_ORDER.index(Phase.CLOSED)]
+    history = CaseEvent.objects.filter(
+        case=OuterRef("case"), kind="phase_changed", params__phase__in=later
+    )
+    return Q(case__phase__in=later) | Q(Exists(history))
+
+
+def campaign_figures(cycle, *, region: str = "") -> CampaignFigures:
+    """The figures of a cycle's campaign per region where the person lives or the session was
+    held: sessions held, attendees (named as attended, by places, plus counted), organisations
+    reached (distinct), leads received during the cycle by source, and how many of those leads
+    became inquiry cases, departures (the case reached ready to depart, or was handed over) and
+    reintegrations (the case reached reintegration). Counts only, never a person; a constant
+    number of aggregate queries whatever the size of the campaign."""
+    sessions = InfoSession.objects.filter(campaign__cycle=cycle)
+    signups = SignUp.objects.filter(session__campaign__cycle=cycle, attended=True)
+    counted = AttendanceCount.objects.filter(session__campaign__cycle=cycle)
+    reached = InfoSession.organisations_reached.through.objects.filter(
+        infosession__campaign__cycle=cycle
+    )
+    leads = Lead.objects.filter(
+        created_at__date__gte=cycle.starts_on, created_at__date__lte=cycle.ends_on
+    )
+    if region:
+        sessions = sessions.filter(region=region)
+        signups = signups.filter(session__region=region)
+        counted = counted.filter(session__region=region)
+        reached = reached.filter(infosession__region=region)
+        leads = leads.filter(region=region)
+    rows: dict[str, RegionFigures] = {}
+
+    def row(code):
+        return rows.setdefault(code, RegionFigures(code))
+
+    for entry in (
+        sessions.filter(status=InfoSession.Status.HELD)
+        .values("region")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        row(entry["region"]).sessions_held = entry["n"]
+    for entry in signups.values("session__region").annotate(n=Sum("places")).order_by():
+        row(entry["session__region"]).attended_named = entry["n"] or 0
+    for entry in counted.values("session__region").annotate(n=Sum("count")).order_by():
+        row(entry["session__region"]).attended_counted = entry["n"] or 0
+    for entry in (
+        reached.values("infosession__region")
+        .annotate(n=Count("localorganisation", distinct=True))
+        .order_by()
+    ):
+        row(entry["infosession__region"]).organisations_reached = entry["n"]
+    converted = Q(status=Lead.Status.CONVERTED)
+    for entry in (
+        leads.values("region")
+        .annotate(
+            site=Count("pk", filter=Q(source=Lead.Source.SITE)),
+            organisation=Count("pk", filter=Q(source=Lead.Source.ORGANISATION)),
+            session=Count("pk", filter=Q(source=Lead.Source.SESSION)),
+            inquiries=Count("pk", filter=converted),
+            departures=Count(
+                "pk",
+                filter=converted
+                & (_reached(Phase.READY_TO_DEPART) | Q(case__handed_over_at__isnull=False)),
+            ),
+            reintegrations=Count("pk", filter=converted & _reached(Phase.REINTEGRATION)),
+        )
+        .order_by()
+    ):
+        figures = row(entry["region"])
+        figures.leads_site = entry["site"]
+        figures.leads_organisation = entry["organisation"]
+        figures.leads_session = entry["session"]
+        figures.inquiries = entry["inquiries"]
+        figures.departures = entry["departures"]
+        figures.reintegrations = entry["reintegrations"]
+    order = {code: i for i, (code, _name) in enumerate(regions.REGIONS)}
+    ordered = sorted(rows.values(), key=lambda r: (order.get(r.region, len(order)), r.region))
+    total = RegionFigures("")
+    for name in FIGURE_FIELDS:
+        setattr(total, name, sum(getattr(r, name) for r in ordered))
+    # An organisation reached in two regions is one organisation.
+    total.organisations_reached = reached.values("localorganisation").distinct().count()
+    public = PublicCount.objects.filter(day__gte=cycle.starts_on, day__lte=cycle.ends_on)
+    by_kind = {
+        e["kind"]: e["n"] or 0 for e in public.values("kind").annotate(n=Sum("count")).order_by()
+    }
+    return CampaignFigures(
+        cycle=cycle,
+        rows=ordered,
+        total=total,
+        page_views=by_kind.get(PublicCount.Kind.VIEW, 0),
+        forms_completed=by_kind.get(PublicCount.Kind.COMPLETION, 0),
+    )

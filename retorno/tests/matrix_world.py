@@ -29,6 +29,7 @@ from retorno.monitoring.models import FollowUp
 from retorno.outreach.actions import content as outreach_content
 from retorno.outreach.actions import leads as outreach_leads
 from retorno.outreach.actions import public as outreach_public
+from retorno.outreach.actions import sessions as outreach_sessions
 from retorno.outreach.models import Campaign, InfoSession
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
@@ -114,6 +115,17 @@ PERSONAS = {
     "lead": ("dario", "dario", "olga"),
     "leads": ("carla", "dario", "olga"),
     "lead_settings": ("carla", "ana", "bruno"),
+    # The campaign (_outreach_sessions_world): a partner has no part in it, a Milan caseworker
+    # reads it, the Milan outreach officer runs it.
+    "outreach_campaign": ("carla", "ana", "olga"),
+    # A Milan info session: a partner sees nothing of it, a Madrid caseworker reads it (not who
+    # signed up) and changes nothing, the Milan outreach officer runs it.
+    "outreach_session": ("carla", "dario", "olga"),
+    # Who signed up for the Milan session: the Madrid caseworker gets 404, the Milan caseworker
+    # reads the names, the outreach officer records attendance.
+    "outreach_signups": ("dario", "ana", "olga"),
+    # The campaign's figures: a partner and a caseworker do not read them, the M&E officer does.
+    "outreach_figures": ("carla", "ana", "eva"),
 }
 
 NAMES = sorted({name for trio in PERSONAS.values() for name in trio})
@@ -228,6 +240,7 @@ def build() -> dict:
     monitoring_pages = _monitoring_pages_world(people, case)
     content_ids = _outreach_content_world(people)
     leads_ids = _outreach_leads_world(people)
+    sessions_ids = _outreach_sessions_world(people)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -279,6 +292,7 @@ def build() -> dict:
         **_outreach_api_world(people),
         **content_ids,
         **leads_ids,
+        **sessions_ids,
     }
     return {"people": people, "ids": ids, "keys": keys}
 
@@ -404,3 +418,38 @@ def _outreach_leads_world(people) -> dict:
     closed = outreach_public.create_lead(source="site", fields=fields, consent=True)
     outreach_leads.mark_not_interested(closed, actor=acting(people.olga), version=1)
     return {"lead_id": lead.public_id, "closed_lead": closed.public_id}
+
+
+def _outreach_sessions_world(people) -> dict:
+    """For the campaign's pages: a campaign of the latest cycle, a Milan session next week with
+    one sign-up and a leaflet."""
+    olga = acting(people.olga)
+    cycle = Cycle.objects.order_by("-starts_on").first()
+    campaign = outreach_sessions.create_campaign(cycle, actor=olga, name="Tornare informati")
+    starts = timezone.now() + datetime.timedelta(days=7)
+    session = outreach_sessions.create_session(
+        campaign,
+        actor=olga,
+        title="Tornare in Perù",
+        language="es",
+        region="IT-25",
+        province="Milano",
+        venue="Casa delle Associazioni",
+        address="Via Marsala 8, Milano",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience="migrants",
+        capacity=20,
+    )
+    outreach_public.sign_up(session, name="Rosa Quispe", email="rosa@example.org", language="es")
+    material = outreach_sessions.add_material(
+        session,
+        actor=olga,
+        title="Volantino",
+        file=SimpleUploadedFile("volantino.pdf", PDF, content_type="application/pdf"),
+    )
+    return {
+        "outreach_campaign": campaign.public_id,
+        "outreach_session": session.public_id,
+        "outreach_material": material.public_id,
+    }

@@ -78,6 +78,47 @@ HTML = {
     "monitoring:record": E("L 404 404 200", "L 404 404 422", who="case"),
     "monitoring:schedule": E("L 403 403 200", "L 403 403 422", who="monitoring_schedule"),
     "monitoring:survey": E("L 404 404 200", "L 404 404 302", who="case"),
+    # The campaign and its sessions (_outreach_sessions_world): a Milan session next week. A
+    # role with no part in the campaign (a partner) is refused before anything is looked up.
+    "outreach:campaign": E("L 403 200 200", who="outreach_campaign"),
+    "outreach:campaign_create": E("L 403 403 200", "L 403 403 422", who="outreach_campaign"),
+    "outreach:campaign_edit": E(
+        "L 403 403 200", "L 403 403 422", who="outreach_campaign", campaign_id="outreach_campaign"
+    ),
+    "outreach:counts": E(
+        "L 403 403 200", "L 403 403 422", who="outreach_session", session_id="outreach_session"
+    ),
+    "outreach:figures": E("L 403 403 200", who="outreach_figures"),
+    "outreach:figures_export": E("L 403 403 200", who="outreach_figures"),
+    "outreach:material": E(
+        "L 403 200 200",
+        who="outreach_session",
+        session_id="outreach_session",
+        material_id="outreach_material",
+    ),
+    "outreach:materials": E(
+        "L 403 403 200", "L 403 403 422", who="outreach_session", session_id="outreach_session"
+    ),
+    "outreach:organisations": E("L 403 200 200", "L 403 403 422", who="outreach_campaign"),
+    "outreach:session": E("L 403 200 200", who="outreach_session", session_id="outreach_session"),
+    # Cancelling asks for nothing but the confirmation; marking a session not yet started as
+    # held says why not on the session's page.
+    "outreach:session_cancel": E(
+        "L 403 403 200", "L 403 403 302", who="outreach_session", session_id="outreach_session"
+    ),
+    "outreach:session_create": E("L 403 403 200", "L 403 403 422", who="outreach_campaign"),
+    "outreach:session_edit": E(
+        "L 403 403 200", "L 403 403 422", who="outreach_session", session_id="outreach_session"
+    ),
+    "outreach:session_held": E(
+        "L 403 403 302", "L 403 403 302", who="outreach_session", session_id="outreach_session"
+    ),
+    "outreach:session_organisations": E(
+        "L 403 403 200", "L 403 403 302", who="outreach_session", session_id="outreach_session"
+    ),
+    "outreach:signups": E(
+        "L 404 200 200", "L 404 403 422", who="outreach_signups", session_id="outreach_session"
+    ),
     "monitoring:survey_start": E("L 405 405 405", "L 404 404 302", who="case"),
     # The public site's editors (_outreach_content_world): a page, Italian version 1 published,
     # Spanish version 1 a draft. Only outreach officers edit it; a partner and a caseworker 403.

@@ -70,6 +70,7 @@ def test_the_navigation_is_in_the_same_order_as_before():
         "monitoring:desk",
         "outreach:content",
         "outreach:leads",
+        "outreach:campaign",
         "directory:services",
         "directory:our_services",
         "referrals:inbox",
