@@ -74,3 +74,13 @@ def upcoming_sessions():
         .select_related("campaign")
         .order_by("starts_at")
     )
+
+
+def published_keys() -> set[str]:
+    """The keys of the pages that have something published in some language (for the
+    sitemap); one query."""
+    return set(
+        PageTranslation.objects.filter(published__isnull=False)
+        .values_list("page__key", flat=True)
+        .distinct()
+    )

@@ -26,6 +26,9 @@ from retorno.grants.tests import factories as grant_factories
 from retorno.monitoring import actions as monitoring_actions
 from retorno.monitoring import rules as monitoring_rules
 from retorno.monitoring.models import FollowUp
+from retorno.outreach.actions import public as outreach_public
+from retorno.outreach.models import Audience, Campaign, InfoSession
+from retorno.outreach.tests.public_site import publish_page
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -211,6 +214,7 @@ def build() -> dict:
     grants_api = _grants_api_world(people, case)
     monitoring_api = _monitoring_api_world(people, case)
     monitoring_pages = _monitoring_pages_world(people, case)
+    public_site = _public_site_world(people)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -259,8 +263,41 @@ def build() -> dict:
         **grants_api,
         **monitoring_api,
         **monitoring_pages,
+        **public_site,
     }
     return {"people": people, "ids": ids, "keys": keys}
+
+
+def _public_site_world(people) -> dict:
+    """For the public site: the home page and the FAQ published, a session in Milan next month
+    and a place asked for by a visitor (whose cancellation link's secret the routes need)."""
+    publish_page(people, "home")
+    publish_page(people, "faq")
+    cycle = Cycle.objects.order_by("-starts_on").first()
+    campaign = Campaign.objects.create(cycle=cycle, name="Matrix campaign")
+    starts = timezone.now() + datetime.timedelta(days=30)
+    session = InfoSession.objects.create(
+        campaign=campaign,
+        desk=people.organisations["MIL"],
+        title="Tornare in Perù",
+        language="es",
+        region="IT-25",
+        province="Milano",
+        venue="Casa delle Associazioni",
+        address="Via Marsala 8",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience=Audience.MIGRANTS,
+        capacity=20,
+    )
+    signup, secret = outreach_public.sign_up(
+        session, name="Matrix Visitor", email="visitor@example.org", language="es"
+    )
+    return {
+        "public_session": session.public_id,
+        "public_signup": signup.public_id,
+        "secret": secret,
+    }
 
 
 def _grants_api_world(people, case) -> dict:
