@@ -22,8 +22,10 @@ def country_choices() -> list[tuple[str, str]]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """The four languages, each in its own name (a reader finds their own language)."""
-    return [(code, get_language_info(code)["name_local"].capitalize()) for code in LANGUAGES]
+    """The four languages, named in the language of the page."""
+    return [
+        (code, str(get_language_info(code)["name_translated"]).capitalize()) for code in LANGUAGES
+    ]
 
 
 class SpamFields(forms.Form):
