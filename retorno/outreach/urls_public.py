@@ -34,4 +34,6 @@ urlpatterns = [
     path("contact/thanks/", public.contact_thanks, name="public_contact_thanks"),
     path("refer/", public.refer, name="public_refer"),
     path("refer/thanks/", public.refer_thanks, name="public_refer_thanks"),
+    # Anything else under a language: the public site's own "page not found", in that language.
+    re_path(r"^(?P<rest>.+)$", public.missing, name="public_not_found"),
 ]

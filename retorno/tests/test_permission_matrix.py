@@ -210,6 +210,7 @@ HTML = {
     "outreach:public_guide": E("200 200 200 200", who="public", lang="es", country="pe"),
     "outreach:public_guides": E("200 200 200 200", who="public", lang="es"),
     "outreach:public_home": E("200 200 200 200", who="public", lang="es"),
+    "outreach:public_not_found": E("404 404 404 404", who="public", lang="es", rest="nowhere/"),
     "outreach:public_page": E("200 200 200 200", who="public", lang="es", key="faq"),
     "outreach:public_refer": E("200 200 200 200", "400 400 400 400", who="public", lang="es"),
     "outreach:public_refer_thanks": E("200 200 200 200", who="public", lang="es"),

@@ -87,6 +87,11 @@ def test_a_page_never_published_is_a_public_404(personas):
     assert "BOZZA" not in text
     assert "Titolo in bozza" not in text
     assert 'href="/static/outreach/public.css"' in text  # the public site's own style
+    assert Client().get("/es/desks")["Location"] == "/es/desks/"
+    unknown = Client().get("/es/no-such-page/")
+    assert unknown.status_code == 404
+    assert '<html lang="es">' in unknown.content.decode()
+    assert 'href="/static/outreach/public.css"' in unknown.content.decode()
 
 
 def test_no_cookie_on_any_public_page(site, make_session):

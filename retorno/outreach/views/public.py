@@ -134,6 +134,13 @@ def not_found(request, lang: str):
     return response
 
 
+@public_view
+def missing(request, lang, rest):
+    if not rest.endswith("/"):  # as APPEND_SLASH would: /es/offer goes to /es/offer/
+        return redirect(f"{request.path}/", permanent=True)
+    return not_found(request, lang)
+
+
 def shown_page(shown, lang: str) -> dict:
     """A published text ready for the template, with the notice when it is in another
     language than the reader's."""
