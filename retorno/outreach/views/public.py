@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -349,7 +350,7 @@ def signup_page(request, lang, session, form, status=200):
         lang,
         title=session.title,
         description=_("Info session on %(date)s in %(place)s.")
-        % {"date": row["starts"].date().isoformat(), "place": session.province},
+        % {"date": date_format(row["starts"].date(), "DATE_FORMAT"), "place": session.province},
         section="sessions",
     )
     context.update({"row": row, "form": form})
