@@ -269,10 +269,10 @@ def build() -> dict:
 
 
 def _public_site_world(people) -> dict:
-    """For the public site: the home page and the FAQ published, a session in Milan next month
-    and a place asked for by a visitor (whose cancellation link's secret the routes need)."""
+    """For the public site: the home page and "What we offer" published, a session in Milan next
+    month and a place asked for by a visitor (whose cancellation link's secret the routes need)."""
     publish_page(people, "home")
-    publish_page(people, "faq")
+    publish_page(people, "offer")
     cycle = Cycle.objects.order_by("-starts_on").first()
     campaign = Campaign.objects.create(cycle=cycle, name="Matrix campaign")
     starts = timezone.now() + datetime.timedelta(days=30)
@@ -296,7 +296,7 @@ def _public_site_world(people) -> dict:
     return {
         "public_session": session.public_id,
         "public_signup": signup.public_id,
-        "secret": secret,
+        "public_signup_secret": secret,
     }
 
 

@@ -204,6 +204,7 @@ HTML = {
         who="public",
         lang="es",
         public_id="public_signup",
+        secret="public_signup_secret",
     ),
     "outreach:public_contact": E("200 200 200 200", "400 400 400 400", who="public", lang="es"),
     "outreach:public_contact_thanks": E("200 200 200 200", who="public", lang="es"),
@@ -211,7 +212,7 @@ HTML = {
     "outreach:public_guides": E("200 200 200 200", who="public", lang="es"),
     "outreach:public_home": E("200 200 200 200", who="public", lang="es"),
     "outreach:public_not_found": E("404 404 404 404", who="public", lang="es", rest="nowhere/"),
-    "outreach:public_page": E("200 200 200 200", who="public", lang="es", key="faq"),
+    "outreach:public_page": E("200 200 200 200", who="public", lang="es", key="offer"),
     "outreach:public_refer": E("200 200 200 200", "400 400 400 400", who="public", lang="es"),
     "outreach:public_refer_thanks": E("200 200 200 200", who="public", lang="es"),
     "outreach:public_session": E(
@@ -223,7 +224,11 @@ HTML = {
     "outreach:public_sessions": E("200 200 200 200", who="public", lang="es"),
     "outreach:public_sessions_calendar": E("200 200 200 200", who="public", lang="es"),
     "outreach:public_signed_up": E(
-        "200 200 200 200", who="public", lang="es", public_id="public_signup"
+        "200 200 200 200",
+        who="public",
+        lang="es",
+        public_id="public_signup",
+        secret="public_signup_secret",
     ),
     "privacy": E("200 200 200 200", who="public"),
     "referrals:answer": E("L 404 403 302", "L 404 403 302", who="inbox"),
