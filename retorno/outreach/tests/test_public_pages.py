@@ -140,6 +140,8 @@ def test_staff_still_land_on_their_home(personas):
 def test_robots_txt():
     text = Client().get("/robots.txt").content.decode()
     assert "Allow: /es/" in text
+    assert "Allow: /static/outreach/" in text  # the style sheet search engines render with
+    assert "Disallow: /\n" in text  # staff pages, whatever their path
     assert "Disallow: /api/" in text
     assert "Disallow: /outreach/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text

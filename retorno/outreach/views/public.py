@@ -624,6 +624,7 @@ def robots_txt(request):
     lines = [
         "User-agent: *",
         *(f"Allow: /{code}/" for code in LANGUAGES),
+        "Allow: /static/outreach/",
         "Disallow: /api/",
         "Disallow: /accounts/",
         "Disallow: /outreach/",
