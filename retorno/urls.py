@@ -4,6 +4,7 @@ from retorno import views
 from retorno.accounts import views as accounts_views
 from retorno.api import errors as api_errors
 from retorno.lib.plugins import registry
+from retorno.outreach.views import public as outreach_public
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +15,9 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
     path("accounts/", include("allauth.urls")),
+    # For search engines: the public site's pages in four languages; staff paths stay out.
+    path("robots.txt", outreach_public.robots_txt, name="robots_txt"),
+    path("sitemap.xml", outreach_public.sitemap_xml, name="sitemap_xml"),
     # Every app's pages, as its plugin.py declares them.
     *(path(prefix, include(module)) for prefix, module in registry().urls),
     path("api/v1/", include("retorno.api.urls")),

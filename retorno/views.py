@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.timezone import localdate
 from django.views.decorators.cache import never_cache
 
@@ -11,9 +12,14 @@ from retorno.api import errors as api_errors
 from retorno.lib.plugins import registry
 
 
-@login_required
 def home(request):
     user = request.user
+    if not user.is_authenticated:
+        # A visitor lands on the public site, in the language their browser prefers.
+        language = translation.get_language_from_request(request)
+        if language not in ("it", "es", "pt", "en"):
+            language = "en"
+        return redirect(f"/{language}/")
     context = {
         "membership": user.membership,
         "capabilities": [c for c in Capability if user.membership is not None and user.can(c)],

@@ -361,3 +361,13 @@ def campaign_figures(cycle, *, region: str = "") -> CampaignFigures:
         page_views=by_kind.get(PublicCount.Kind.VIEW, 0),
         forms_completed=by_kind.get(PublicCount.Kind.COMPLETION, 0),
     )
+
+
+def published_keys() -> set[str]:
+    """The keys of the pages that have something published in some language (for the
+    sitemap); one query."""
+    return set(
+        PageTranslation.objects.filter(published__isnull=False)
+        .values_list("page__key", flat=True)
+        .distinct()
+    )

@@ -42,13 +42,15 @@ def html_routes() -> dict[str, list[str]]:
     """Every named HTML route: {"cases:case": ["case_id"], ...} (the API's operations aside)."""
     found = {}
 
-    def walk(patterns, prefix, namespace):
+    def walk(patterns, prefix, namespace, outer=frozenset()):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 inner = namespace
                 if pattern.namespace:
                     inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+                # The groups of an including pattern (the public site's /<lang>/) count too.
+                groups = outer | set(pattern.pattern.regex.groupindex)
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner, groups)
                 continue
             assert isinstance(pattern, URLPattern)
             assert pattern.name, f"an unnamed route: {prefix}{pattern.pattern}"
@@ -56,7 +58,7 @@ def html_routes() -> dict[str, list[str]]:
             if (prefix + str(pattern.pattern)).startswith(API_PREFIX) and name not in API_PAGES:
                 continue
             regex = pattern.pattern.regex
-            found[name] = sorted(regex.groupindex)
+            found[name] = sorted(outer | set(regex.groupindex))
 
     walk(get_resolver().url_patterns, "", None)
     return found

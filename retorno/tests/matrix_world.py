@@ -30,7 +30,8 @@ from retorno.outreach.actions import content as outreach_content
 from retorno.outreach.actions import leads as outreach_leads
 from retorno.outreach.actions import public as outreach_public
 from retorno.outreach.actions import sessions as outreach_sessions
-from retorno.outreach.models import Campaign, InfoSession
+from retorno.outreach.models import Audience, Campaign, InfoSession
+from retorno.outreach.tests.public_site import publish_page
 from retorno.plans.models import PlanAction
 from retorno.plans.tests.factories import (
     approved_plan,
@@ -241,6 +242,7 @@ def build() -> dict:
     content_ids = _outreach_content_world(people)
     leads_ids = _outreach_leads_world(people)
     sessions_ids = _outreach_sessions_world(people)
+    public_site_ids = _public_site_world(people)
     ids = {
         "case_id": case.public_id,
         "sensitive": sensitive.public_id,
@@ -293,8 +295,41 @@ def build() -> dict:
         **content_ids,
         **leads_ids,
         **sessions_ids,
+        **public_site_ids,
     }
     return {"people": people, "ids": ids, "keys": keys}
+
+
+def _public_site_world(people) -> dict:
+    """For the public site: the home page and "What we offer" published, a session in Milan next
+    month and a place asked for by a visitor (whose cancellation link's secret the routes need)."""
+    publish_page(people, "home")
+    publish_page(people, "offer")
+    cycle = Cycle.objects.order_by("-starts_on").first()
+    campaign = Campaign.objects.create(cycle=cycle, name="Matrix campaign")
+    starts = timezone.now() + datetime.timedelta(days=30)
+    session = InfoSession.objects.create(
+        campaign=campaign,
+        desk=people.organisations["MIL"],
+        title="Tornare in Perù",
+        language="es",
+        region="IT-25",
+        province="Milano",
+        venue="Casa delle Associazioni",
+        address="Via Marsala 8",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        audience=Audience.MIGRANTS,
+        capacity=20,
+    )
+    signup, secret = outreach_public.sign_up(
+        session, name="Matrix Visitor", email="visitor@example.org", language="es"
+    )
+    return {
+        "public_session": session.public_id,
+        "public_signup": signup.public_id,
+        "public_signup_secret": secret,
+    }
 
 
 def _grants_api_world(people, case) -> dict:

@@ -240,7 +240,7 @@ HTML = {
     ),
     "grants:receipt": E("L 404 403 200", "L 404 403 422", who="grant", grant_id="approved_grant"),
     "grants:submit": E("L 404 403 302", "L 404 403 302", who="grant"),
-    "home": E("L 302 200 200", who="public"),
+    "home": E("302 302 200 200", who="public"),
     "mfa_activate_totp": E("L 302 302 302", "L 302 302 302", who="public"),
     "mfa_authenticate": E("302 302 302 302", "302 302 302 302", who="public"),
     "mfa_deactivate_totp": E("L 404 404 404", "L 404 404 404", who="public"),
@@ -265,6 +265,40 @@ HTML = {
     "plans:submit": E("L 404 403 302", "L 404 403 302", who="case"),
     "plans:summary": E("L 404 403 302", "L 404 403 302", who="case"),
     "plans:version": E("L 404 404 200", who="case"),
+    # The public site (outreach/views/public.py): the same to everyone, signed in or not. Its
+    # forms sent empty are refused as spam (400): no time token.
+    "outreach:public_cancel": E(
+        "200 200 200 200",
+        "302 302 302 302",
+        who="public",
+        lang="es",
+        public_id="public_signup",
+        secret="public_signup_secret",
+    ),
+    "outreach:public_contact": E("200 200 200 200", "400 400 400 400", who="public", lang="es"),
+    "outreach:public_contact_thanks": E("200 200 200 200", who="public", lang="es"),
+    "outreach:public_guide": E("200 200 200 200", who="public", lang="es", country="pe"),
+    "outreach:public_guides": E("200 200 200 200", who="public", lang="es"),
+    "outreach:public_home": E("200 200 200 200", who="public", lang="es"),
+    "outreach:public_not_found": E("404 404 404 404", who="public", lang="es", rest="nowhere/"),
+    "outreach:public_page": E("200 200 200 200", who="public", lang="es", key="offer"),
+    "outreach:public_refer": E("200 200 200 200", "400 400 400 400", who="public", lang="es"),
+    "outreach:public_refer_thanks": E("200 200 200 200", who="public", lang="es"),
+    "outreach:public_session": E(
+        "200 200 200 200", "400 400 400 400", who="public", lang="es", public_id="public_session"
+    ),
+    "outreach:public_session_calendar": E(
+        "200 200 200 200", who="public", lang="es", public_id="public_session"
+    ),
+    "outreach:public_sessions": E("200 200 200 200", who="public", lang="es"),
+    "outreach:public_sessions_calendar": E("200 200 200 200", who="public", lang="es"),
+    "outreach:public_signed_up": E(
+        "200 200 200 200",
+        who="public",
+        lang="es",
+        public_id="public_signup",
+        secret="public_signup_secret",
+    ),
     "privacy": E("200 200 200 200", who="public"),
     # Leads (_outreach_leads_world): a new lead for Milan, and one Milan closed as not interested.
     # Nobody reads a lead without being able to triage it, so the reader is the outsider: Darío,
@@ -284,9 +318,11 @@ HTML = {
     "referrals:outcome": E("L 404 403 302", "L 404 403 302", who="inbox"),
     "referrals:prepare_consent": E("L 404 403 302", "L 404 403 302", who="case"),
     "referrals:update": E("L 404 302 302", "L 404 302 302", who="inbox"),
+    "robots_txt": E("200 200 200 200", who="public"),
     "session_ended": E("200 200 200 200", who="public"),
     "session_keepalive": E("L 204 204 204", "L 204 204 204", who="public"),
     "set_language": E("302 302 302 302", "302 302 302 302", who="public"),
+    "sitemap_xml": E("200 200 200 200", who="public"),
 }
 
 API = {

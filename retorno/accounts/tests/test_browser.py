@@ -1,6 +1,7 @@
 """Real Chromium: sign in, switch language, sign out; accessibility checked with axe-core."""
 
 import pytest
+from django.urls import reverse
 
 from retorno.testing.browser import axe_violations, sign_in
 
@@ -28,7 +29,7 @@ def test_ana_signs_in_switches_to_spanish_and_portuguese_and_signs_out(live_serv
     page.click("header button[type=submit]")  # Sign out
     page.wait_for_load_state()
     assert "/accounts/login/" in page.url
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + reverse("accounts:profile"))  # signed out: / is the public site
     assert "/accounts/login/" in page.url
 
 

@@ -62,7 +62,9 @@ def test_a_deactivated_user_is_signed_out_at_once(client, personas):
     client.force_login(personas.ana)
     assert client.get("/").status_code == 200
     actions.deactivate_user(personas.ana, actor=acting(personas.admin), reason="left")
-    response = client.get("/")
+    # Signed out: / sends her to the public site, and a staff page to the sign-in page.
+    assert client.get("/")["Location"] == "/en/"
+    response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
