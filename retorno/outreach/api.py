@@ -16,12 +16,12 @@ from rest_framework.exceptions import NotFound, Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from retorno.audit.events import record
 from retorno.lib import request_context
 from retorno.lib.api.fields import CountryCodeField, OrganisationRef, enum_field, text_field
 from retorno.lib.api.pagination import PageNumberPagination
 from retorno.lib.api.views import validated_data
 from retorno.outreach import access, queries, regions, rendering
+from retorno.outreach.actions import leads as lead_actions
 from retorno.outreach.actions import public
 from retorno.outreach.models import (
     LANGUAGES,
@@ -376,7 +376,7 @@ class LeadDetail(APIView):
     )
     def get(self, request, id):
         lead = access.get_lead_for_user(request.user, id)
-        record("lead.viewed", actor=request.user, target=lead, detail={"via": "api"})
+        lead_actions.record_lead_view(lead, actor=request.user)
         lead = (
             access.leads_visible_to(request.user)
             .select_related("desk", "session", "case")

@@ -14,7 +14,6 @@ VERBS = {
     **sessions.VERBS,
     **leads.VERBS,
     "lead.anonymised": _("Lead anonymised"),
-    "lead.viewed": _("Lead viewed"),
 }
 
 PLUGIN = AppPlugin(

@@ -97,12 +97,13 @@ def test_an_access_request_gathers_what_every_app_holds_about_the_person(persona
         "directory",
         "grants",
         "monitoring",
+        "outreach",
         "plans",
         "programmes",
         "referrals",
     }
-    # Apps that hold nothing about a returnee say so.
-    assert held["accounts"] == [] and held["directory"] == []
+    # Apps that hold nothing about a returnee say so (María never asked through the public site).
+    assert held["accounts"] == [] and held["directory"] == [] and held["outreach"] == []
     cases = texts(held["cases"])
     for expected in (
         "given names=María",
