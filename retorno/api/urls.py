@@ -261,6 +261,27 @@ urlpatterns = [
     ),
     path("leads/", outreach_api.LeadCollection.as_view(), name="api-leads"),
     path("leads/<uuid:id>/", outreach_api.LeadDetail.as_view(), name="api-lead"),
+    path(
+        "leads/<uuid:id>/contacted/",
+        outreach_api.LeadContacted.as_view(),
+        name="api-lead-contacted",
+    ),
+    path(
+        "leads/<uuid:id>/not-interested/",
+        outreach_api.LeadNotInterested.as_view(),
+        name="api-lead-not-interested",
+    ),
+    path(
+        "leads/<uuid:id>/duplicate/",
+        outreach_api.LeadDuplicate.as_view(),
+        name="api-lead-duplicate",
+    ),
+    path("leads/<uuid:id>/convert/", outreach_api.LeadConvert.as_view(), name="api-lead-convert"),
+    path(
+        "outreach/sessions/<uuid:id>/attendance/",
+        outreach_api.SessionAttendance.as_view(),
+        name="api-session-attendance",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

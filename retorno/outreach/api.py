@@ -9,6 +9,7 @@
   404. Reading a lead is recorded in the audit trail.
 """
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -20,11 +21,14 @@ from retorno.lib import request_context
 from retorno.lib.api.fields import CountryCodeField, OrganisationRef, enum_field, text_field
 from retorno.lib.api.pagination import PageNumberPagination
 from retorno.lib.api.views import validated_data
+from retorno.lib.errors import ActionError, PossibleDuplicate
 from retorno.outreach import access, queries, regions, rendering
 from retorno.outreach.actions import leads as lead_actions
 from retorno.outreach.actions import public
+from retorno.outreach.actions import sessions as session_actions
 from retorno.outreach.models import (
     LANGUAGES,
+    AttendanceCount,
     Audience,
     ContactChannel,
     InfoSession,
@@ -383,3 +387,199 @@ class LeadDetail(APIView):
             .get(pk=lead.pk)
         )
         return Response(LeadOutput(lead).data)
+
+
+# --- Triage ------------------------------------------------------------------------------------
+
+
+class TriageInput(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text="The lead's version you read; a lead changed meanwhile is 409."
+    )
+    note = text_field(2000)
+
+
+class DuplicateInput(TriageInput):
+    case_reference = text_field(30, help_text="The case this lead is a duplicate of, if any.")
+
+
+class ConvertInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    not_a_duplicate = serializers.BooleanField(
+        default=False,
+        help_text="Send true once you checked that the person is not registered already.",
+    )
+
+
+def _triaged(request, id, serializer_class, act):
+    lead = access.get_lead_for_user(request.user, id, write=True)
+    data = dict(validated_data(serializer_class, request))
+    lead = act(lead, data)
+    lead = (
+        access.leads_visible_to(request.user)
+        .select_related("desk", "session", "case")
+        .get(pk=lead.pk)
+    )
+    return Response(LeadOutput(lead).data)
+
+
+class LeadContacted(APIView):
+    permission_classes = [permissions.IsAuthenticated, WorksLeads]
+
+    @extend_schema(
+        operation_id="leads_contacted_create",
+        request=TriageInput,
+        responses=LeadOutput,
+        description="The person was reached (a note says how); the lead stays open.",
+    )
+    def post(self, request, id):
+        return _triaged(
+            request,
+            id,
+            TriageInput,
+            lambda lead, d: lead_actions.mark_contacted(lead, actor=request.user, **d),
+        )
+
+
+class LeadNotInterested(APIView):
+    permission_classes = [permissions.IsAuthenticated, WorksLeads]
+
+    @extend_schema(
+        operation_id="leads_not_interested_create",
+        request=TriageInput,
+        responses=LeadOutput,
+        description="Close the lead: the person does not want to take part.",
+    )
+    def post(self, request, id):
+        return _triaged(
+            request,
+            id,
+            TriageInput,
+            lambda lead, d: lead_actions.mark_not_interested(lead, actor=request.user, **d),
+        )
+
+
+class LeadDuplicate(APIView):
+    permission_classes = [permissions.IsAuthenticated, WorksLeads]
+
+    @extend_schema(
+        operation_id="leads_duplicate_create",
+        request=DuplicateInput,
+        responses=LeadOutput,
+        description="Close the lead as a duplicate of another lead or of a case.",
+    )
+    def post(self, request, id):
+        return _triaged(
+            request,
+            id,
+            DuplicateInput,
+            lambda lead, d: lead_actions.mark_duplicate(lead, actor=request.user, **d),
+        )
+
+
+class LeadConvert(APIView):
+    permission_classes = [permissions.IsAuthenticated, WorksLeads]
+
+    @extend_schema(
+        operation_id="leads_convert_create",
+        request=ConvertInput,
+        responses=LeadOutput,
+        description="Open an inquiry case at your desk with the person's data; the "
+        "registration's duplicate check applies (`possible_duplicate`).",
+    )
+    def post(self, request, id):
+        def convert(lead, data):
+            try:
+                return lead_actions.convert_to_inquiry(
+                    lead,
+                    actor=request.user,
+                    version=data["version"],
+                    confirmed_not_duplicate=data["not_a_duplicate"],
+                )
+            except PossibleDuplicate:
+                raise ActionError(
+                    _(
+                        "Someone who looks like this person is registered already. Search the "
+                        "cases; if this is someone else, send not_a_duplicate: true."
+                    ),
+                    field="not_a_duplicate",
+                    code="possible_duplicate",
+                ) from None
+
+        return _triaged(request, id, ConvertInput, convert)
+
+
+# --- Attendance --------------------------------------------------------------------------------
+
+
+class CountRow(serializers.Serializer):
+    sex = enum_field("AttendanceSex", AttendanceCount.Sex.choices)
+    age_band = enum_field("AttendanceAgeBand", AttendanceCount.AgeBand.choices)
+    nationality = CountryCodeField(required=False, allow_blank=True, default="")
+    count = serializers.IntegerField(min_value=0)
+
+
+class AttendedSignUp(serializers.Serializer):
+    id = serializers.UUIDField()
+    attended = serializers.BooleanField()
+
+
+class AttendanceOutput(serializers.Serializer):
+    attended = AttendedSignUp(many=True, help_text="Those who agreed to be recorded by name.")
+    counts = CountRow(many=True)
+
+
+class AttendanceInput(serializers.Serializer):
+    attended = AttendedSignUp(many=True, required=False, default=list)
+    counts = CountRow(many=True, required=False)
+
+
+class SessionAttendance(APIView):
+    permission_classes = [permissions.IsAuthenticated, WorksLeads]
+
+    def _answer(self, request, session):
+        named = access.signups_visible_to(request.user).filter(
+            session=session, consent_attendance=True, attended__isnull=False
+        )
+        return Response(
+            AttendanceOutput(
+                {
+                    "attended": [{"id": s.public_id, "attended": s.attended} for s in named],
+                    "counts": session.counts.all(),
+                }
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="outreach_sessions_attendance_retrieve",
+        responses=AttendanceOutput,
+        description="Who came, by name where they agreed to it, and the people counted by sex, "
+        "age band and nationality: for the staff of the desk that runs the session.",
+    )
+    def get(self, request, id):
+        session = access.get_session_for_user(request.user, id)
+        if not access.may_see_signups(request.user, session):
+            raise NotFound
+        return self._answer(request, session)
+
+    @extend_schema(
+        operation_id="outreach_sessions_attendance_update",
+        request=AttendanceInput,
+        responses=AttendanceOutput,
+        description="Record who came (by sign-up) and replace the counts, when given.",
+    )
+    def put(self, request, id):
+        session = access.get_session_for_user(request.user, id, write=True)
+        data = validated_data(AttendanceInput, request)
+        with transaction.atomic():
+            if data["attended"]:
+                session_actions.record_attendance(
+                    session,
+                    actor=request.user,
+                    attended={str(row["id"]): row["attended"] for row in data["attended"]},
+                )
+            if "counts" in data:
+                session_actions.set_counts(
+                    session, actor=request.user, rows=[dict(row) for row in data["counts"]]
+                )
+        return self._answer(request, session)

@@ -388,6 +388,7 @@ def _outreach_api_world(people) -> dict:
         "public_page_key": page.key,
         "public/sessions": session.public_id,
         "public/signups": signup.public_id,
+        "outreach/sessions": session.public_id,
         "leads": lead.public_id,
     }
 

@@ -439,6 +439,25 @@ API = {
     ),  # POST /api/v1/public/signups/{id}/cancel/
     "leads_list": E("401 200 403 200", who="api_leads"),  # GET /api/v1/leads/
     "leads_retrieve": E("401 404 403 200", who="api_leads"),  # GET /api/v1/leads/{id}/
+    "leads_contacted_create": E(
+        "401 404 403 400", who="api_leads"
+    ),  # POST /api/v1/leads/{id}/contacted/
+    "leads_not_interested_create": E(
+        "401 404 403 400", who="api_leads"
+    ),  # POST /api/v1/leads/{id}/not-interested/
+    "leads_duplicate_create": E(
+        "401 404 403 400", who="api_leads"
+    ),  # POST /api/v1/leads/{id}/duplicate/
+    "leads_convert_create": E(
+        "401 404 403 400", who="api_leads"
+    ),  # POST /api/v1/leads/{id}/convert/
+    # Attendance: Madrid's Darío reads the session but not who came, nor records it.
+    "outreach_sessions_attendance_retrieve": E(
+        "401 404 403 200", who="api_leads"
+    ),  # GET /api/v1/outreach/sessions/{id}/attendance/
+    "outreach_sessions_attendance_update": E(
+        "401 403 403 200", who="api_leads"
+    ),  # PUT /api/v1/outreach/sessions/{id}/attendance/
     "envelopes_update": E("401 403 403 400", who="api_budget"),  # PUT /api/v1/envelopes/
     "grants_approve_create": E(
         "401 404 403 200", who="api_grant_decision"

@@ -132,3 +132,62 @@ def test_leads_answer_only_the_desk_they_are_for(personas, make_lead, api_as):
 def test_the_public_api_sets_no_cookie(published_faq):
     answer = APIClient().get("/api/v1/public/pages/faq/")
     assert answer.cookies == {}
+
+
+def test_a_lead_is_triaged_and_converted_through_the_api(personas, make_lead, api_as):
+    from retorno.cases.access import cases_visible_to
+
+    lead = make_lead()
+    olga = api_as(personas.olga)
+    url = f"/api/v1/leads/{lead.public_id}/"
+    contacted = olga.post(url + "contacted/", {"version": 1, "note": "Llamada"}, format="json")
+    assert contacted.status_code == 200
+    assert (contacted.json()["status"], contacted.json()["version"]) == ("contacted", 2)
+    stale = olga.post(url + "not-interested/", {"version": 1}, format="json")
+    assert stale.status_code == 409
+    converted = olga.post(url + "convert/", {"version": 2}, format="json")
+    assert converted.status_code == 200
+    reference = converted.json()["case"]
+    assert converted.json()["status"] == "converted"
+    case = cases_visible_to(act_as(personas.ana)).get(reference=reference)
+    assert (case.phase, case.person.first_surname) == ("inquiry", "Quispe")
+    closed = olga.post(url + "contacted/", {"version": 3}, format="json")
+    assert closed.status_code == 403
+    assert api_as(personas.dario).post(url + "contacted/", {"version": 3}).status_code == 404
+
+
+def test_attendance_through_the_api(personas, make_session, api_as):
+    import datetime
+
+    from django.utils import timezone
+
+    session = make_session(days=-1)
+    session.starts_at = timezone.now() - datetime.timedelta(hours=1)
+    session.ends_at = timezone.now() + datetime.timedelta(hours=1)
+    session.save()
+    named = SignUp.objects.create(
+        session=session,
+        name="Ana",
+        email="a@example.org",
+        language="es",
+        status="confirmed",
+        consent_attendance=True,
+        cancel_digest="x" * 64,
+    )
+    olga = api_as(personas.olga)
+    url = f"/api/v1/outreach/sessions/{session.public_id}/attendance/"
+    answer = olga.put(
+        url,
+        {
+            "attended": [{"id": str(named.public_id), "attended": True}],
+            "counts": [{"sex": "female", "age_band": "30-44", "nationality": "PE", "count": 4}],
+        },
+        format="json",
+    )
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "attended": [{"id": str(named.public_id), "attended": True}],
+        "counts": [{"sex": "female", "age_band": "30-44", "nationality": "PE", "count": 4}],
+    }
+    assert api_as(personas.dario).get(url).status_code == 404
+    assert api_as(personas.dario).put(url, {}, format="json").status_code == 403
