@@ -22,6 +22,7 @@ from retorno.cases.tests.factories import register
 from retorno.demo.foundation import ACCOUNTS
 from retorno.grants.models import Grant
 from retorno.grants.tests import factories as grants
+from retorno.outreach.actions import public as outreach_public
 from retorno.plans.tests.factories import training_service
 from retorno.programmes.models import Cycle
 from retorno.testing.browser import axe_violations
@@ -197,6 +198,33 @@ def test_the_journey_from_milan_to_lima_in_each_language(
 
 def journey(walk, personas, service, other):
     page, t, nt = walk.page, walk.t, walk.nt
+    language = walk.language
+
+    # Before the case: the public site a person reads, and the campaign's pages at Milan.
+    lead = outreach_public.submit_contact_request(
+        fields={
+            "given_names": "Yolanda",
+            "surnames": "Ccori",
+            "channel": "whatsapp",
+            "phone": "+39 345 678 9012",
+            "region": "IT-25",
+            "province": "Milano",
+            "return_country": "PE",
+            "language": "es",
+        },
+        consent=True,
+    )
+    walk.watch.ignore.append(lead.reference)
+    for path in ("guides/", "guides/pe/", "sessions/", "contact/", "refer/"):
+        walk.go(f"/{language}/{path}", f"public site {path}")
+        walk.axe(f"public site {path}")
+    walk.sign_in("olga.outreach")
+    walk.go("/outreach/leads/", "leads inbox")
+    walk.go(f"/outreach/leads/{lead.public_id}/", "lead")
+    walk.axe("lead")
+    for path in ("/outreach/", "/outreach/content/", "/outreach/figures/"):
+        walk.go(path, f"campaign page {path}")
+    walk.sign_out()
 
     # Ana registers María; she types the month of birth wrong at first.
     walk.sign_in("ana.milano")
