@@ -4,8 +4,9 @@ current cycle, local organisations, info sessions held and upcoming in Lombardy 
 Brescia), Piedmont (Torino), Liguria (Genova), Lazio (Roma), Madrid and Lisbon, sign-ups (two
 upcoming sessions full with a waiting list, one place cancelled and given to the next person
 waiting), attendance of the sessions held, and about twenty-five leads from the site, from
-local organisations and from sessions, all new (a few already past the day they should have
-been answered by).
+local organisations and from sessions, in every state: new (a few already past the day they
+should have been answered by), contacted, not interested, duplicate, and turned into inquiry
+cases by the desk's staff.
 
 Sign-ups are taken while a session is still ahead, as the public site takes them; the sessions
 held are then moved into the past with queryset updates, as are the leads' dates. Names of
@@ -19,6 +20,8 @@ from django.utils import timezone
 
 from retorno.accounts.middleware import act_as
 from retorno.accounts.models import Organisation, User
+from retorno.lib.errors import PossibleDuplicate
+from retorno.outreach.actions import leads as lead_actions
 from retorno.outreach.actions import public
 from retorno.outreach.management.commands.load_public_content import load_public_content
 from retorno.outreach.models import (
@@ -560,7 +563,9 @@ def ensure_demo_outreach() -> int:
     sessions = _sessions(campaign, organisations)
     _sign_ups(sessions)
     _hold_past_sessions(sessions)
-    return _leads(sessions, organisations)
+    made = _leads(sessions, organisations)
+    _triage()
+    return made
 
 
 def _organisations() -> dict[str, LocalOrganisation]:
@@ -697,3 +702,64 @@ def _leads(sessions, organisations) -> int:
                 created_at=created, consent_at=created, respond_by=respond_by
             )
     return len(LEADS)
+
+
+# What the desks did with the leads that are not overdue, in turn: the first stays new.
+TRIAGE = ("new", "contacted", "converted", "not_interested", "contacted", "duplicate", "converted")
+TRIAGE_STAFF = {
+    "MIL": ("olga.outreach", "ana.milano"),
+    "MAD": ("dario.madrid",),
+    "LIS": ("joao.lisboa",),
+}
+
+
+def _triage() -> None:
+    """Triage through the leads' actions, as the desks' staff would: leads past their answer-by
+    day stay new, so that My work flags them."""
+    today = timezone.localdate()
+    fresh = Lead.objects.filter(respond_by__gte=today).select_related("desk").order_by("pk")
+    for number, lead in enumerate(fresh):
+        state = TRIAGE[number % len(TRIAGE)]
+        names = TRIAGE_STAFF.get(lead.desk.code)
+        if state == "new" or not names:
+            continue
+        actor = _staff(names[number % len(names)], lead.desk.code)
+        if state == "contacted":
+            lead_actions.mark_contacted(
+                lead, actor=actor, version=lead.version, note=CONTACT_NOTE[lead.language]
+            )
+        elif state == "not_interested":
+            lead_actions.mark_not_interested(
+                lead, actor=actor, version=lead.version, note=NOT_INTERESTED_NOTE[lead.language]
+            )
+        elif state == "duplicate":
+            lead_actions.mark_duplicate(
+                lead, actor=actor, version=lead.version, note=DUPLICATE_NOTE[lead.language]
+            )
+        else:
+            try:
+                lead_actions.convert_to_inquiry(lead, actor=actor, version=lead.version)
+            except PossibleDuplicate:
+                lead_actions.mark_duplicate(
+                    lead, actor=actor, version=lead.version, note=DUPLICATE_NOTE[lead.language]
+                )
+
+
+CONTACT_NOTE = {
+    "it": "Chiamata: verrà all'incontro informativo del mese prossimo.",
+    "es": "Llamada: vendrá a la sesión informativa del mes que viene.",
+    "pt": "Chamada: virá à sessão informativa do próximo mês.",
+    "en": "Called: will come to next month's info session.",
+}
+NOT_INTERESTED_NOTE = {
+    "it": "Ha deciso di restare per ora; sa come ricontattarci.",
+    "es": "Ha decidido quedarse por ahora; sabe cómo volver a contactarnos.",
+    "pt": "Decidiu ficar por agora; sabe como voltar a contactar-nos.",
+    "en": "Decided to stay for now; knows how to reach us again.",
+}
+DUPLICATE_NOTE = {
+    "it": "Aveva già scritto dal sito la settimana scorsa.",
+    "es": "Ya había escrito desde el sitio la semana pasada.",
+    "pt": "Já tinha escrito pelo site na semana passada.",
+    "en": "Had already written through the site last week.",
+}

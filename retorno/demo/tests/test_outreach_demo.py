@@ -117,3 +117,15 @@ def test_loading_the_demo_again_changes_nothing(demo):
     before = _snapshot()
     assert ensure_demo_outreach() == 0
     assert _snapshot() == before
+
+
+def test_leads_in_every_state_triaged_by_the_desks_staff(demo):
+    from retorno.audit.models import AuditEvent
+
+    states = set(Lead.objects.values_list("status", flat=True))
+    assert states == {"new", "contacted", "not_interested", "duplicate", "converted"}
+    converted = Lead.objects.filter(status="converted").select_related("case__owning_desk")
+    assert all(lead.case.phase == "inquiry" for lead in converted)
+    assert all(lead.case.owning_desk_id == lead.desk_id for lead in converted)
+    by_olga = AuditEvent.objects.filter(verb="lead.converted", actor__username="olga.outreach")
+    assert by_olga.exists()
