@@ -143,6 +143,7 @@ class Campaign(models.Model):
     )
     name = models.CharField(_("name"), max_length=150)
     description = models.TextField(_("description"), blank=True)
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from retorno.audit.events import record
 from retorno.lib.errors import ActionError
 from retorno.outreach import access, regions
 from retorno.outreach.actions import public
-from retorno.outreach.actions.common import conflict
+from retorno.outreach.actions.common import check_version, conflict
 from retorno.outreach.models import (
     AttendanceCount,
     Audience,
@@ -117,8 +117,14 @@ def create_campaign(cycle, *, actor, name: str, description: str = "") -> Campai
 
 
 @transaction.atomic
-def update_campaign(campaign: Campaign, *, actor, name: str, description: str = "", cycle=None):
+def update_campaign(
+    campaign: Campaign, *, actor, name: str, description: str = "", cycle=None, version=None
+):
+    """Change a campaign. `version` is the one the editor read: if someone changed the campaign
+    meanwhile, nothing is saved (conflict)."""
     require_campaign_runner(actor)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_version(campaign, version, _("campaign"))
     new = {"name": _check_campaign(name), "description": (description or "").strip()}
     if cycle is not None:
         new["cycle"] = cycle
@@ -129,6 +135,7 @@ def update_campaign(campaign: Campaign, *, actor, name: str, description: str = 
             changes[field] = [str(old), str(value)]
             setattr(campaign, field, value)
     if changes:
+        campaign.version += 1
         campaign.save()
         record("campaign.updated", actor=actor, target=campaign, changes=changes)
     return campaign

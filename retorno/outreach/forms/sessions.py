@@ -25,7 +25,7 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(VersionForm):
     cycle = forms.ModelChoiceField(
         label=_("Programme cycle"),
         queryset=None,

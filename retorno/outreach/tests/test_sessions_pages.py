@@ -347,3 +347,23 @@ def test_a_session_for_migrants_only_records_partners_but_no_organisation_reache
     LocalOrganisation.objects.create(name="Arci Milano", kind="association", region="IT-25")
     page = client.get(url).content.decode()
     assert 'name="partners"' in page and 'name="reached"' not in page
+
+
+def test_two_editors_of_a_campaign_do_not_overwrite_each_other(as_user, personas, campaign):
+    url = reverse("outreach:campaign_edit", args=[campaign.public_id])
+    client = as_user(personas.olga)
+    sessions.update_campaign(campaign, actor=acting(personas.bruno), name="Tornare 2027", version=1)
+    answer = client.post(
+        url, {"cycle": campaign.cycle.pk, "name": "Ritorno informato", "version": "1"}
+    )
+    assert answer.status_code == 422
+    assert "Someone else changed this campaign" in answer.content.decode()
+    assert 'value="Ritorno informato"' in answer.content.decode()
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.version) == ("Tornare 2027", 2)
+    saved = client.post(
+        url, {"cycle": campaign.cycle.pk, "name": "Ritorno informato", "version": "2"}
+    )
+    assert saved.status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.version) == ("Ritorno informato", 3)

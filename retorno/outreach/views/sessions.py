@@ -126,7 +126,12 @@ def campaign_create(request):
 @staff_required
 def campaign_edit(request, campaign_id):
     found = access.get_campaign_for_user(request.user, campaign_id, write=True)
-    initial = {"cycle": found.cycle, "name": found.name, "description": found.description}
+    initial = {
+        "cycle": found.cycle,
+        "name": found.name,
+        "description": found.description,
+        "version": found.version,
+    }
     form = CampaignForm(_posted(request), cycles=_cycles(), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -136,6 +141,7 @@ def campaign_edit(request, campaign_id):
                 cycle=form.cleaned_data["cycle"],
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                version=form.cleaned_data["version"],
             )
         except ActionError as error:
             form_error(form, error)
