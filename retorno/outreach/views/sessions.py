@@ -7,7 +7,6 @@ figures) read them; only the desk that runs a session changes it (403 for the ot
 of those who signed up are for the staff of that desk only: anyone else gets 404 on that page.
 """
 
-import csv
 import functools
 import uuid
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from retorno.accounts.access import get_or_404
+from retorno.lib import spreadsheets
 from retorno.lib.errors import ActionError
 from retorno.lib.views import form_error
 from retorno.outreach import access, queries, regions
@@ -533,7 +533,7 @@ def figures_export(request):
     actions.record_figures_export(cycle, actor=request.user, region=region)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="campaign-{cycle.pk}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheets.CsvWriter(response)
     writer.writerow(
         [
             _("Region"),
